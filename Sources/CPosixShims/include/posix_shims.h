@@ -1,0 +1,18 @@
+// Small wrappers for POSIX/Linux macros and GNU extensions that do not import into Swift.
+#ifndef PGSWARM_POSIX_SHIMS_H
+#define PGSWARM_POSIX_SHIMS_H
+
+#include <spawn.h>
+#include <sys/types.h>
+
+/// POSIX_SPAWN_SETSID (glibc >= 2.26): the child starts a new session, so its process group id is
+/// its pid and `kill(-pid, sig)` reaches it and every process it forks.
+short pgswarm_spawn_flag_setsid(void);
+
+/// posix_spawn_file_actions_addchdir_np (glibc >= 2.29): run the child in another directory.
+int pgswarm_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const char *path);
+
+/// eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK): a wake-up handle for poll loops.
+int pgswarm_eventfd_create(void);
+
+#endif
