@@ -32,6 +32,9 @@ let package = Package(
     targets: [
         // MARK: System libraries
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        // epoll, eventfd, accept4: not exported by Swift's Glibc module.
+        .systemLibrary(name: "CTransportLinux"),
 
         // MARK: Core libraries
         .target(name: "CPosixShims"),
@@ -39,6 +42,9 @@ let package = Package(
         .target(
             name: "Postgres", dependencies: ["CLibPQ", "CPosixShims", "ChildProcesses", logging], swiftSettings: strict),
 
+        // Sockets, epoll event loop and TLS (no SwiftNIO); HTTP/2 and HPACK as a sans-I/O engine.
+        .target(name: "Transport", dependencies: ["COpenSSL", "CTransportLinux"], swiftSettings: strict),
+        .target(name: "HTTP2", swiftSettings: strict),
         // Protobuf messages generated from Protos/ (make proto), committed.
         .target(name: "PGSwarmAPI", dependencies: [swiftProtobuf], swiftSettings: strict),
         .target(name: "GRPCInteropAPI", dependencies: [swiftProtobuf], swiftSettings: strict),
@@ -58,9 +64,13 @@ let package = Package(
             swiftSettings: strict),
 
         // MARK: Test support (never linked into production targets)
+        .target(name: "TransportTestSupport", dependencies: ["Transport"], swiftSettings: strict),
         .target(name: "PostgresTestSupport", dependencies: ["Postgres", "ChildProcesses"], swiftSettings: strict),
 
         // MARK: Tests
+        .testTarget(
+            name: "TransportTests", dependencies: ["Transport", "TransportTestSupport"], swiftSettings: strict),
+        .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2"], exclude: ["Resources"], swiftSettings: strict),
         .testTarget(name: "ChildProcessesTests", dependencies: ["ChildProcesses"], swiftSettings: strict),
         .testTarget(
             name: "PGSwarmAPITests", dependencies: ["PGSwarmAPI", "GRPCInteropAPI", swiftProtobuf],
