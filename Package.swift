@@ -48,6 +48,10 @@ let package = Package(
         // Protobuf messages generated from Protos/ (make proto), committed.
         .target(name: "PGSwarmAPI", dependencies: [swiftProtobuf], swiftSettings: strict),
         .target(name: "GRPCInteropAPI", dependencies: [swiftProtobuf], swiftSettings: strict),
+        // The postgres container's main process: runs PostgreSQL, demotes, rewinds, rebuilds.
+        .target(
+            name: "Supervisor", dependencies: ["ChildProcesses", "Postgres", "Transport", logging],
+            swiftSettings: strict),
         .target(name: "DaemonSupport", dependencies: [argumentParser, logging], swiftSettings: strict),
 
         // MARK: Executables (thin mains: parse, validate, wire)
@@ -57,7 +61,8 @@ let package = Package(
         .executableTarget(
             name: "satellite", dependencies: ["DaemonSupport", argumentParser, logging], swiftSettings: strict),
         .executableTarget(
-            name: "failover-sidecar", dependencies: ["DaemonSupport", "Postgres", argumentParser, logging],
+            name: "failover-sidecar",
+            dependencies: ["DaemonSupport", "Postgres", "Supervisor", argumentParser, logging],
             swiftSettings: strict),
         .executableTarget(
             name: "pg-bench", dependencies: ["CLibPQ", "ChildProcesses", "Postgres", "PostgresTestSupport"],
@@ -68,6 +73,9 @@ let package = Package(
         .target(name: "PostgresTestSupport", dependencies: ["Postgres", "ChildProcesses"], swiftSettings: strict),
 
         // MARK: Tests
+        .testTarget(
+            name: "SupervisorTests", dependencies: ["Supervisor", "Postgres", "PostgresTestSupport", logging],
+            swiftSettings: strict),
         .testTarget(
             name: "TransportTests", dependencies: ["Transport", "TransportTestSupport"], swiftSettings: strict),
         .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2"], exclude: ["Resources"], swiftSettings: strict),

@@ -7,14 +7,26 @@ public final class TCPConnection: ByteStream {
     public let peerAddress: SocketAddress?
     public let localAddress: SocketAddress?
 
-    public var peerDescription: String { peerAddress?.description ?? "unknown peer" }
-    public var localDescription: String { localAddress?.description ?? "unknown local address" }
+    /// Names a peer that has no IP address (a Unix-domain socket's path).
+    private let peerLabel: String?
+
+    public var peerDescription: String { peerAddress?.description ?? peerLabel ?? "unknown peer" }
+    public var localDescription: String { localAddress?.description ?? peerLabel ?? "unknown local address" }
 
     /// Adopts a connected non-blocking socket (from `accept4` or a finished `connect`).
     init(handle: SocketHandle, peerAddress: SocketAddress? = nil) {
         self.handle = handle
         self.peerAddress = peerAddress ?? SocketAddress.of(handle.descriptor, peer: true)
         self.localAddress = SocketAddress.of(handle.descriptor, peer: false)
+        self.peerLabel = nil
+    }
+
+    /// Adopts a connected Unix-domain socket, described by its path.
+    init(handle: SocketHandle, peerLabel: String) {
+        self.handle = handle
+        self.peerAddress = nil
+        self.localAddress = nil
+        self.peerLabel = peerLabel
     }
 
     public func read(maxBytes: Int, deadline: Deadline) async throws -> [UInt8] {

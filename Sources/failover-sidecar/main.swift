@@ -7,7 +7,7 @@ struct FailoverSidecar: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "failover-sidecar",
         abstract: "pg-swarm per-pod failover: Lease election, fencing, promotion and recovery.",
-        subcommands: [Run.self])
+        subcommands: [Run.self, Supervise.self])
 }
 
 extension FailoverSidecar {
