@@ -49,10 +49,18 @@ let package = Package(
         .target(name: "PGSwarmAPI", dependencies: [swiftProtobuf], swiftSettings: strict),
         .target(name: "GRPCInteropAPI", dependencies: [swiftProtobuf], swiftSettings: strict),
         .target(name: "DaemonSupport", dependencies: [argumentParser, logging], swiftSettings: strict),
+        // HTTP/1.1 server (sans-I/O parser + Transport sockets) for central's REST API.
+        .target(name: "HTTP1", dependencies: ["Transport", logging], swiftSettings: strict),
+        // Central's logic: metadata store, registry, stream-facing services, REST API.
+        .target(
+            name: "Central",
+            dependencies: ["HTTP1", "Postgres", "PGSwarmAPI", "COpenSSL", "Transport", logging, swiftProtobuf],
+            swiftSettings: strict),
 
         // MARK: Executables (thin mains: parse, validate, wire)
         .executableTarget(
-            name: "central", dependencies: ["DaemonSupport", "Postgres", argumentParser, logging], swiftSettings: strict
+            name: "central", dependencies: ["Central", "DaemonSupport", "Postgres", argumentParser, logging],
+            swiftSettings: strict
         ),
         .executableTarget(
             name: "satellite", dependencies: ["DaemonSupport", argumentParser, logging], swiftSettings: strict),
@@ -74,6 +82,11 @@ let package = Package(
         .testTarget(name: "ChildProcessesTests", dependencies: ["ChildProcesses"], swiftSettings: strict),
         .testTarget(
             name: "PGSwarmAPITests", dependencies: ["PGSwarmAPI", "GRPCInteropAPI", swiftProtobuf],
+            swiftSettings: strict),
+        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "Transport"], swiftSettings: strict),
+        .testTarget(
+            name: "CentralTests",
+            dependencies: ["Central", "HTTP1", "PGSwarmAPI", "Postgres", "PostgresTestSupport", logging, swiftProtobuf],
             swiftSettings: strict),
         .testTarget(
             name: "PostgresTests", dependencies: ["Postgres", "PostgresTestSupport", "ChildProcesses"],

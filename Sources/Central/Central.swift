@@ -1,0 +1,2 @@
+/// Central's logic as a library; see README "Central".
+public enum CentralModule {}
