@@ -1,2 +1,0 @@
-/// Central's logic as a library; see README "Central".
-public enum CentralModule {}
