@@ -59,7 +59,7 @@ let package = Package(
 
         // MARK: Executables (thin mains: parse, validate, wire)
         .executableTarget(
-            name: "central", dependencies: ["Central", "DaemonSupport", "Postgres", argumentParser, logging],
+            name: "central", dependencies: ["Central", "DaemonSupport", "Postgres", "Transport", argumentParser, logging],
             swiftSettings: strict
         ),
         .executableTarget(

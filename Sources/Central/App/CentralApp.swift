@@ -14,6 +14,8 @@ public final class CentralApp: Sendable {
     public let registry: SatelliteRegistry
     public let streams: SatelliteStreamService
     public let http: HTTPServer
+    /// The bound HTTP port (the kernel's choice when configured with port 0).
+    public var httpPort: UInt16 { http.port }
     /// The admin token, only when this start created it (first start on an empty database).
     public let createdAdminToken: String?
     let configuration: CentralConfiguration
