@@ -92,6 +92,15 @@ public struct CentralResponder: HTTPResponder {
         }
     }
 
+    /// The template of the route `path` matches (tests use it to measure route coverage).
+    public func routeTemplate(method: String, path: String) -> String? {
+        if case .found(let route, _) = router.match(method: method, path: Substring(path)) { return route.template }
+        return nil
+    }
+
+    /// Every route, for the OpenAPI document and tests.
+    public var routes: [Route] { router.routes }
+
     /// A client-supplied id if it is short and plain, else a fresh one.
     static func requestID(from header: String?, random: any SecureRandom) -> String {
         if let header, (1...64).contains(header.count),

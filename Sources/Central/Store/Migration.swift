@@ -11,6 +11,12 @@ public struct Migration: Sendable {
 
     public var checksum: String { Digest.sha256(sql).hexString }
 
+    public init(version: Int, name: String, sql: String) {
+        self.version = version
+        self.name = name
+        self.sql = sql
+    }
+
     /// Every migration, in order. Append only: never edit or renumber a released one.
     public static let all: [Migration] = [
         Migration(version: 1, name: "initial schema", sql: Migration0001.sql),
