@@ -86,7 +86,9 @@ let package = Package(
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "Transport"], swiftSettings: strict),
         .testTarget(
             name: "CentralTests",
-            dependencies: ["Central", "HTTP1", "PGSwarmAPI", "Postgres", "PostgresTestSupport", logging, swiftProtobuf],
+            dependencies: [
+                "Central", "HTTP1", "PGSwarmAPI", "Postgres", "PostgresTestSupport", "Transport", logging, swiftProtobuf,
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "PostgresTests", dependencies: ["Postgres", "PostgresTestSupport", "ChildProcesses"],

@@ -67,4 +67,6 @@ public final class LiveUpdates: Sendable {
 /// Payload of `*.deleted` messages.
 public struct DeletedEntity: Codable, Sendable {
     public var id: String
+
+    public init(id: String) { self.id = id }
 }
