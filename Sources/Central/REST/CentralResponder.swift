@@ -73,6 +73,8 @@ public struct CentralResponder: HTTPResponder {
         }
         // Authenticate before routing, so unauthenticated clients cannot map the API surface.
         let token = try await authenticator.authenticate(http.headers["Authorization"])
+        guard http.queryItems.allSatisfy({ Syntax.isSingleLine($0.name, maximumLength: 256) && Syntax.isSingleLine($0.value, maximumLength: 1024) })
+        else { throw APIError.badRequest("query parameters must be short single-line text") }
         switch router.match(method: http.method, path: path) {
         case .notFound:
             throw APIError(status: 404, code: "not_found", message: "no such endpoint")

@@ -61,7 +61,8 @@ public enum OpenAPIDocument {
         errors.formUnion(doc.errors)
         if route.template.contains("{") { errors.insert(404) }
         if !doc.query.isEmpty { errors.insert(400) }
-        if doc.requestBody != nil { errors.formUnion([400, 413, 415, 422]) }
+        // Bodies name other resources (satellite_id, profile_id...), which may not exist.
+        if doc.requestBody != nil { errors.formUnion([400, 404, 413, 415, 422]) }
         // Validation problems of path or query values.
         if route.method != "GET" { errors.insert(422) }
         for status in errors.sorted() {

@@ -45,7 +45,12 @@ public struct Router: Sendable {
     /// `path` is still percent-encoded; segments are decoded after splitting, so an encoded
     /// slash stays inside its segment. Undecodable segments never match.
     public func match(method: String, path: Substring) -> Match {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true).map { PercentDecoding.decode($0) }
+        // Control characters (NUL above all) can name nothing and PostgreSQL refuses them in text.
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true).map { raw -> String? in
+            guard let decoded = PercentDecoding.decode(raw), !decoded.unicodeScalars.contains(where: { $0.value < 0x20 })
+            else { return nil }
+            return decoded
+        }
         var allowed: [String] = []
         for route in routes where route.segments.count == parts.count {
             var parameters: [String: String] = [:]
