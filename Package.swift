@@ -59,7 +59,8 @@ let package = Package(
 
         // MARK: Executables (thin mains: parse, validate, wire)
         .executableTarget(
-            name: "central", dependencies: ["Central", "DaemonSupport", "Postgres", "Transport", argumentParser, logging],
+            name: "central",
+            dependencies: ["Central", "DaemonSupport", "Postgres", "Transport", argumentParser, logging],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -87,7 +88,8 @@ let package = Package(
         .testTarget(
             name: "CentralTests",
             dependencies: [
-                "Central", "HTTP1", "PGSwarmAPI", "Postgres", "PostgresTestSupport", "Transport", logging, swiftProtobuf,
+                "Central", "HTTP1", "PGSwarmAPI", "Postgres", "PostgresTestSupport", "Transport", logging,
+                swiftProtobuf,
             ],
             swiftSettings: strict),
         .testTarget(

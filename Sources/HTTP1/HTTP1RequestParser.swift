@@ -97,7 +97,8 @@ public struct HTTP1RequestParser: Sendable {
             case .chunkSize(let head, let collected):
                 guard let line = try takeLine(limit: 4096) else { return nil }
                 let sizeText = line.split(separator: UInt8(ascii: ";"), maxSplits: 1).first ?? []
-                let digits = Array(sizeText.drop { $0 == 32 || $0 == 9 }.reversed().drop { $0 == 32 || $0 == 9 }.reversed())
+                let digits = Array(
+                    sizeText.drop { $0 == 32 || $0 == 9 }.reversed().drop { $0 == 32 || $0 == 9 }.reversed())
                 guard !digits.isEmpty, digits.count <= 15 else { throw .badRequest("invalid chunk size") }
                 var size = 0
                 for digit in digits {
@@ -108,7 +109,8 @@ public struct HTTP1RequestParser: Sendable {
                     state = .trailers(head, collected: collected, trailerBytes: 0)
                 } else {
                     guard collected.count + size <= limits.maximumBodyBytes else {
-                        throw HTTP1ParseError(status: 413, reason: "request body exceeds \(limits.maximumBodyBytes) bytes")
+                        throw HTTP1ParseError(
+                            status: 413, reason: "request body exceeds \(limits.maximumBodyBytes) bytes")
                     }
                     state = .chunkData(head, remaining: size, collected: collected)
                 }
@@ -252,7 +254,9 @@ public struct HTTP1RequestParser: Sendable {
         let lengths = head.headers.values("Content-Length")
         if !encodings.isEmpty {
             guard lengths.isEmpty else { throw .badRequest("both Content-Length and Transfer-Encoding") }
-            let codings = encodings.flatMap { $0.split(separator: ",") }.map { String($0).trimmingSpaces.asciiLowercased }
+            let codings = encodings.flatMap { $0.split(separator: ",") }.map {
+                String($0).trimmingSpaces.asciiLowercased
+            }
             guard codings == ["chunked"] else {
                 throw HTTP1ParseError(status: 501, reason: "only the chunked transfer coding is supported")
             }
@@ -289,7 +293,8 @@ public struct HTTP1RequestParser: Sendable {
 @inline(__always)
 func isTokenByte(_ byte: UInt8) -> Bool {
     switch byte {
-    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+        UInt8(ascii: "0")...UInt8(ascii: "9"):
         return true
     default:
         return "!#$%&'*+-.^_`|~".utf8.contains(byte)

@@ -5,7 +5,8 @@ public enum HTTP1ResponseEncoder {
     public static func head(for response: HTTPResponse, closing: Bool) -> [UInt8] {
         var text = "HTTP/1.1 \(response.status) \(HTTPStatus.reasonPhrase(response.status))\r\n"
         for field in response.headers
-        where !field.name.caseInsensitiveEquals("Content-Length") && !field.name.caseInsensitiveEquals("Transfer-Encoding")
+        where !field.name.caseInsensitiveEquals("Content-Length")
+            && !field.name.caseInsensitiveEquals("Transfer-Encoding")
             && !field.name.caseInsensitiveEquals("Connection")
         {
             // Handlers never put user input into header values unchecked; this is the last guard

@@ -47,7 +47,8 @@ struct HTTPConnectionLoop {
             }
         } catch {
             // Peer reset, write timeout or cancellation: nothing more to say on this connection.
-            logger.trace("connection ended", metadata: ["http.peer": "\(stream.peerDescription)", "http.error": "\(error)"])
+            logger.trace(
+                "connection ended", metadata: ["http.peer": "\(stream.peerDescription)", "http.error": "\(error)"])
         }
     }
 

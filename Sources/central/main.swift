@@ -40,7 +40,8 @@ struct CentralCommand: AsyncParsableCommand {
     var grpcPlaintext = false
 
     @Option(
-        help: "File with the 64-hex-character AES-256 key for secrets at rest. Env: PGSWARM_ENCRYPTION_KEY_FILE (or the key itself in PGSWARM_ENCRYPTION_KEY)."
+        help:
+            "File with the 64-hex-character AES-256 key for secrets at rest. Env: PGSWARM_ENCRYPTION_KEY_FILE (or the key itself in PGSWARM_ENCRYPTION_KEY)."
     )
     var encryptionKeyFile: String?
 
@@ -96,7 +97,9 @@ struct CentralCommand: AsyncParsableCommand {
             throw ValidationError("--tls-cert-file and --tls-key-file go together")
         }
         if httpTLS {
-            guard let certificate, let key else { throw ValidationError("--http-tls needs --tls-cert-file and --tls-key-file") }
+            guard let certificate, let key else {
+                throw ValidationError("--http-tls needs --tls-cert-file and --tls-key-file")
+            }
             configuration.httpTLS = TLSServerConfiguration(certificateChainFile: certificate, privateKeyFile: key)
         }
         configuration.encryptionKey = try loadEncryptionKey()
@@ -133,7 +136,8 @@ struct CentralCommand: AsyncParsableCommand {
         let app = try await CentralApp.start(configuration, commands: RecordingCommandSink(), logger: logger)
         let scheme = configuration.httpTLS == nil ? "http" : "https"
         let host = configuration.httpHost == "0.0.0.0" ? "localhost" : configuration.httpHost
-        var banner = "pg-swarm central is serving on \(scheme)://\(host):\(app.httpPort)/ (API: /api/v1, OpenAPI: /api/v1/openapi.json)\n"
+        var banner =
+            "pg-swarm central is serving on \(scheme)://\(host):\(app.httpPort)/ (API: /api/v1, OpenAPI: /api/v1/openapi.json)\n"
         if let token = app.createdAdminToken {
             banner += """
                 Admin API token (shown only now; store it safely):

@@ -79,12 +79,18 @@ struct LogicTests {
         let box = try SecretBox(key: Array(repeating: 1, count: 32))
         let sealed = try box.seal(Array("s3cret".utf8), associatedData: Array("row-1".utf8))
         #expect(try box.open(sealed, associatedData: Array("row-1".utf8)) == Array("s3cret".utf8))
-        #expect(throws: SecretBoxError.authenticationFailed) { try box.open(sealed, associatedData: Array("row-2".utf8)) }
+        #expect(throws: SecretBoxError.authenticationFailed) {
+            try box.open(sealed, associatedData: Array("row-2".utf8))
+        }
         var tampered = sealed
         tampered[20] ^= 1
-        #expect(throws: SecretBoxError.authenticationFailed) { try box.open(tampered, associatedData: Array("row-1".utf8)) }
+        #expect(throws: SecretBoxError.authenticationFailed) {
+            try box.open(tampered, associatedData: Array("row-1".utf8))
+        }
         let other = try SecretBox(key: Array(repeating: 2, count: 32))
-        #expect(throws: SecretBoxError.authenticationFailed) { try other.open(sealed, associatedData: Array("row-1".utf8)) }
+        #expect(throws: SecretBoxError.authenticationFailed) {
+            try other.open(sealed, associatedData: Array("row-1".utf8))
+        }
         #expect(throws: SecretBoxError.invalidKey) { try SecretBox(hexKey: "abcd") }
     }
 

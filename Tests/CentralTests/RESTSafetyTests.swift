@@ -19,12 +19,35 @@ struct RESTSafetyTests {
             ("POST", "/api/v1/profiles", "{not json", 400),
             ("POST", "/api/v1/profiles", "[]", 400),
             ("POST", "/api/v1/profiles", #"{"name": 5, "spec": {}}"#, 400),
-            ("POST", "/api/v1/profiles", #"{"name": "x'; DROP TABLE profiles; --", "spec": {"postgres": {"version": "17"}, "storage": {"size": "1Gi"}}}"#, 422),
-            ("POST", "/api/v1/profiles", #"{"name": "ok", "spec": {"postgres": {"version": "17;"}, "storage": {"size": "1Gi"}}}"#, 422),
-            ("POST", "/api/v1/deployment-rules", #"{"name": "r", "profile_id": "c0000000-0000-0000-0000-000000000001", "label_selector": {"region;": "eu"}, "cluster_name": "a"}"#, 422),
-            ("POST", "/api/v1/deployment-rules", #"{"name": "r", "profile_id": "c0000000-0000-0000-0000-000000000001", "label_selector": {}, "cluster_name": "a"}"#, 422),
-            ("POST", "/api/v1/deployment-rules", #"{"name": "r", "profile_id": "c0000000-0000-0000-0000-000000000001", "label_selector": {"region": "eu"}, "cluster_name": "a\"b"}"#, 422),
-            ("POST", "/api/v1/clusters", #"{"name": "Bad;Name", "satellite_id": "\#(satellite)", "spec": {"postgres": {"version": "17"}, "storage": {"size": "1Gi"}}}"#, 422),
+            (
+                "POST", "/api/v1/profiles",
+                #"{"name": "x'; DROP TABLE profiles; --", "spec": {"postgres": {"version": "17"}, "storage": {"size": "1Gi"}}}"#,
+                422
+            ),
+            (
+                "POST", "/api/v1/profiles",
+                #"{"name": "ok", "spec": {"postgres": {"version": "17;"}, "storage": {"size": "1Gi"}}}"#, 422
+            ),
+            (
+                "POST", "/api/v1/deployment-rules",
+                #"{"name": "r", "profile_id": "c0000000-0000-0000-0000-000000000001", "label_selector": {"region;": "eu"}, "cluster_name": "a"}"#,
+                422
+            ),
+            (
+                "POST", "/api/v1/deployment-rules",
+                #"{"name": "r", "profile_id": "c0000000-0000-0000-0000-000000000001", "label_selector": {}, "cluster_name": "a"}"#,
+                422
+            ),
+            (
+                "POST", "/api/v1/deployment-rules",
+                #"{"name": "r", "profile_id": "c0000000-0000-0000-0000-000000000001", "label_selector": {"region": "eu"}, "cluster_name": "a\"b"}"#,
+                422
+            ),
+            (
+                "POST", "/api/v1/clusters",
+                #"{"name": "Bad;Name", "satellite_id": "\#(satellite)", "spec": {"postgres": {"version": "17"}, "storage": {"size": "1Gi"}}}"#,
+                422
+            ),
             ("POST", "/api/v1/clusters", #"{"name": "ok", "satellite_id": "not-a-uuid"}"#, 400),
             ("PUT", "/api/v1/satellites/\(satellite)/labels", #"{"labels": {"a b": "c"}}"#, 422),
             ("POST", "/api/v1/storage-tiers", #"{"name": "tier'; --"}"#, 422),
@@ -57,7 +80,9 @@ struct RESTSafetyTests {
         let (satellite, _) = try await central.approvedSatellite("edge-secret")
         let cluster = await central.call(
             "POST", "/api/v1/clusters",
-            json: #"{"name": "vault", "satellite_id": "\#(satellite)", "spec": {"postgres": {"version": "17"}, "storage": {"size": "1Gi"}}}"#)
+            json:
+                #"{"name": "vault", "satellite_id": "\#(satellite)", "spec": {"postgres": {"version": "17"}, "storage": {"size": "1Gi"}}}"#
+        )
         let clusterID = cluster.string("id")!
         var responses: [String] = []
         let created = await central.call(
@@ -125,7 +150,9 @@ struct RESTSafetyTests {
     @Test("over a real socket: oversized bodies get 413 JSON, SSE streams, static files cannot escape their folder")
     func liveServer() async throws {
         let conninfo = try await TestDatabaseServer.freshDatabase()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dash-\(UInt32.random(in: 0...UInt32.max))").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "dash-\(UInt32.random(in: 0...UInt32.max))"
+        ).path
         try FileManager.default.createDirectory(atPath: folder + "/assets", withIntermediateDirectories: true)
         try "<html>app</html>".write(toFile: folder + "/index.html", atomically: true, encoding: .utf8)
         try "body{}".write(toFile: folder + "/assets/app.css", atomically: true, encoding: .utf8)
@@ -134,7 +161,8 @@ struct RESTSafetyTests {
         configuration.httpPort = 0
         configuration.maximumBodyBytes = 2048
         configuration.dashboardDirectory = folder
-        let app = try await CentralApp.start(configuration, commands: RecordingCommandSink(), logger: Logger(label: "t"))
+        let app = try await CentralApp.start(
+            configuration, commands: RecordingCommandSink(), logger: Logger(label: "t"))
         let task = Task { await app.run() }
         defer {
             task.cancel()
@@ -144,13 +172,16 @@ struct RESTSafetyTests {
         let big = String(repeating: "x", count: 4096)
         let tooLarge = try await raw(
             app.httpPort,
-            "POST /api/v1/storage-tiers HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer \(token)\r\nContent-Type: application/json\r\nContent-Length: \(big.count)\r\n\r\n\(big)")
+            "POST /api/v1/storage-tiers HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer \(token)\r\nContent-Type: application/json\r\nContent-Length: \(big.count)\r\n\r\n\(big)"
+        )
         #expect(tooLarge.hasPrefix("HTTP/1.1 413"))
         #expect(tooLarge.contains("payload_too_large"))
         #expect(try await app.environment.store.storageTiers().count == 3)
         let css = try await raw(app.httpPort, "GET /assets/app.css HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
         #expect(css.contains("Content-Type: text/css"))
-        for path in ["/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/assets/..%2f..%2fetc%2fpasswd", "/.git/config"] {
+        for path in [
+            "/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/assets/..%2f..%2fetc%2fpasswd", "/.git/config",
+        ] {
             let reply = try await raw(app.httpPort, "GET \(path) HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
             #expect(!reply.contains("root:"), "\(path)")
         }

@@ -3,7 +3,8 @@ import Foundation
 import PGSwarmAPI
 import Testing
 
-private let spec17 = #"{"replicas": 2, "postgres": {"version": "17"}, "storage": {"size": "1Gi"}, "pg_params": {"work_mem": "4MB"}}"#
+private let spec17 =
+    #"{"replicas": 2, "postgres": {"version": "17"}, "storage": {"size": "1Gi"}, "pg_params": {"work_mem": "4MB"}}"#
 
 @Suite("REST API end to end (in-process)")
 struct RESTScenarioTests {
@@ -73,13 +74,15 @@ struct RESTScenarioTests {
             201)
         let ruleID = rule.string("id")!
         let ruleClusters = await ok("GET", "/api/v1/deployment-rules/\(ruleID)/clusters")
-        #expect(Set(ruleClusters.array.compactMap { ($0["satellite_id"] as? String)?.lowercased() })
-            == Set([eu1, eu2].map { $0.uuidString.lowercased() }))
+        #expect(
+            Set(ruleClusters.array.compactMap { ($0["satellite_id"] as? String)?.lowercased() })
+                == Set([eu1, eu2].map { $0.uuidString.lowercased() }))
         _ = await ok("GET", "/api/v1/deployment-rules")
         _ = await ok("GET", "/api/v1/deployment-rules/\(ruleID)")
         _ = await ok(
             "PUT", "/api/v1/deployment-rules/\(ruleID)",
-            #"{"name": "eu-orders", "profile_id": "\#(profileID)", "label_selector": {"region": "eu"}, "namespace": "default", "cluster_name": "orders"}"#)
+            #"{"name": "eu-orders", "profile_id": "\#(profileID)", "label_selector": {"region": "eu"}, "namespace": "default", "cluster_name": "orders"}"#
+        )
         // Relabelling eu-2 pauses its rule cluster; relabelling back resumes it.
         _ = await ok("PUT", "/api/v1/satellites/\(eu2)/labels", #"{"labels": {"region": "apac"}}"#)
         let eu2Cluster = try await central.store.clusters(satelliteID: eu2).first!
@@ -89,7 +92,8 @@ struct RESTScenarioTests {
         // Profile changes: saved as a version, applied only with confirmation.
         let updated = await ok(
             "PUT", "/api/v1/profiles/\(profileID)",
-            #"{"name": "small", "spec": {"replicas": 2, "postgres": {"version": "17"}, "storage": {"size": "1Gi"}, "pg_params": {"work_mem": "8MB", "shared_buffers": "256MB"}}}"#)
+            #"{"name": "small", "spec": {"replicas": 2, "postgres": {"version": "17"}, "storage": {"size": "1Gi"}, "pg_params": {"work_mem": "8MB", "shared_buffers": "256MB"}}}"#
+        )
         let impact = (updated.object["change_impact"] as? [String: Any])?["impact"] as? [String: Any]
         #expect(impact?["apply_strategy"] as? String == "sequential_restart")
         _ = await ok("GET", "/api/v1/profiles/\(profileID)/versions")
@@ -111,11 +115,15 @@ struct RESTScenarioTests {
             #"{"name": "billing", "namespace": "apps", "satellite_id": "\#(us1)", "spec": {"postgres": {"version": "16", "variant": "debian"}, "storage": {"size": "2Gi", "storage_class": "tier:default"}}}"#,
             201)
         let clusterID = manual.string("id")!
-        #expect((manual.object["spec"] as? [String: Any]).flatMap { ($0["storage"] as? [String: Any])?["storage_class"] as? String } == "standard")
+        #expect(
+            (manual.object["spec"] as? [String: Any]).flatMap {
+                ($0["storage"] as? [String: Any])?["storage_class"] as? String
+            } == "standard")
         _ = await ok("GET", "/api/v1/clusters/\(clusterID)")
         _ = await ok(
             "PUT", "/api/v1/clusters/\(clusterID)",
-            #"{"spec": {"replicas": 3, "postgres": {"version": "16", "variant": "debian"}, "storage": {"size": "2Gi", "storage_class": "standard"}}}"#)
+            #"{"spec": {"replicas": 3, "postgres": {"version": "16", "variant": "debian"}, "storage": {"size": "2Gi", "storage_class": "standard"}}}"#
+        )
         _ = await ok("POST", "/api/v1/clusters/\(clusterID)/pause")
         _ = await ok("POST", "/api/v1/clusters/\(clusterID)/resume")
         // Databases
@@ -125,7 +133,8 @@ struct RESTScenarioTests {
             201)
         let databaseID = database.string("id")!
         _ = await ok("GET", "/api/v1/clusters/\(clusterID)/databases")
-        _ = await ok("PUT", "/api/v1/clusters/\(clusterID)/databases/\(databaseID)", #"{"password": "another long secret"}"#)
+        _ = await ok(
+            "PUT", "/api/v1/clusters/\(clusterID)/databases/\(databaseID)", #"{"password": "another long secret"}"#)
         let config = (await central.commands.messages(to: us1)).last { $0.clusterConfig.clusterName == "billing" }
         #expect(config?.clusterConfig.databases.first?.password == "another long secret")
         _ = await ok("DELETE", "/api/v1/clusters/\(clusterID)/databases/\(databaseID)", nil, 204)
@@ -137,29 +146,37 @@ struct RESTScenarioTests {
         progress.step = .checkpoint
         progress.status = .waitingForConfirmation
         try await SwitchoverService(environment: central.environment).onProgress(progress, satelliteID: us1)
-        _ = await ok("POST", "/api/v1/clusters/\(clusterID)/switchover/continue", #"{"operation_id": "\#(operationID)"}"#, 202)
+        _ = await ok(
+            "POST", "/api/v1/clusters/\(clusterID)/switchover/continue", #"{"operation_id": "\#(operationID)"}"#, 202)
         let decision = (await central.commands.messages(to: us1)).last?.switchoverDecision
         #expect(decision?.step == .checkpoint && decision?.decision == .continue)
-        _ = await ok("POST", "/api/v1/clusters/\(clusterID)/switchover/abort", #"{"operation_id": "\#(operationID)"}"#, 202)
+        _ = await ok(
+            "POST", "/api/v1/clusters/\(clusterID)/switchover/abort", #"{"operation_id": "\#(operationID)"}"#, 202)
         _ = await ok("GET", "/api/v1/clusters/\(clusterID)/switchovers")
         let operation = await ok("GET", "/api/v1/clusters/\(clusterID)/switchovers/\(operationID)")
         #expect(operation.string("status") == "waiting_for_confirmation")
         // Catalog
         _ = await ok("GET", "/api/v1/pg-parameters")
-        _ = await ok("PUT", "/api/v1/pg-parameters/my_ext.setting", #"{"restart_mode": "sequential_restart", "pg_context": "postmaster"}"#)
+        _ = await ok(
+            "PUT", "/api/v1/pg-parameters/my_ext.setting",
+            #"{"restart_mode": "sequential_restart", "pg_context": "postmaster"}"#)
         _ = await ok("DELETE", "/api/v1/pg-parameters/my_ext.setting", nil, 204)
         _ = await ok("GET", "/api/v1/postgres-variants")
         let variant = await ok("POST", "/api/v1/postgres-variants", #"{"name": "ubi"}"#, 201)
         _ = await ok("GET", "/api/v1/postgres-versions")
-        let version = await ok("POST", "/api/v1/postgres-versions", #"{"version": "15", "variant": "ubi", "image_tag": "15.8-ubi9"}"#, 201)
+        let version = await ok(
+            "POST", "/api/v1/postgres-versions", #"{"version": "15", "variant": "ubi", "image_tag": "15.8-ubi9"}"#, 201)
         let versionID = version.string("id")!
-        _ = await ok("PUT", "/api/v1/postgres-versions/\(versionID)", #"{"version": "15", "variant": "ubi", "image_tag": "15.9-ubi9"}"#)
+        _ = await ok(
+            "PUT", "/api/v1/postgres-versions/\(versionID)",
+            #"{"version": "15", "variant": "ubi", "image_tag": "15.9-ubi9"}"#)
         _ = await ok("POST", "/api/v1/postgres-versions/\(versionID)/default")
         _ = await ok("DELETE", "/api/v1/postgres-versions/\(versionID)", nil, 204)
         _ = await ok("DELETE", "/api/v1/postgres-variants/\(variant.string("id")!)", nil, 204)
         _ = await ok("GET", "/api/v1/storage-tiers")
         let tier = await ok("POST", "/api/v1/storage-tiers", #"{"name": "fast", "description": "NVMe"}"#, 201)
-        _ = await ok("PUT", "/api/v1/storage-tiers/\(tier.string("id")!)", #"{"name": "fast", "description": "local NVMe"}"#)
+        _ = await ok(
+            "PUT", "/api/v1/storage-tiers/\(tier.string("id")!)", #"{"name": "fast", "description": "local NVMe"}"#)
         _ = await ok("DELETE", "/api/v1/storage-tiers/\(tier.string("id")!)", nil, 204)
         // Observation, tokens, live
         _ = await ok("GET", "/api/v1/health")
@@ -185,6 +202,7 @@ struct RESTScenarioTests {
 
         let reached = await central.covered.templates
         let all = Set(central.responder.routes.map { "\($0.method) \($0.template)" })
-        #expect(all.subtracting(reached).isEmpty, "routes without a successful call: \(all.subtracting(reached).sorted())")
+        #expect(
+            all.subtracting(reached).isEmpty, "routes without a successful call: \(all.subtracting(reached).sorted())")
     }
 }

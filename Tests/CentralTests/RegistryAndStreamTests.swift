@@ -36,9 +36,12 @@ struct RegistryAndStreamTests {
             #expect(answer.approved && answer.satelliteName == "edge one" && answer.state == .approved)
         }
         #expect(try await central.registry.authenticateStream(authorization: "Bearer \(token)").id == id)
-        await #expect(throws: RegistryError.self) { try await central.registry.authenticateStream(authorization: "Bearer nope") }
+        await #expect(throws: RegistryError.self) {
+            try await central.registry.authenticateStream(authorization: "Bearer nope")
+        }
         // The pending twin cannot be approved as a second active satellite of the same cluster.
-        let conflict = await central.call("POST", "/api/v1/satellites/\(second)/approve", json: #"{"name": "edge two"}"#)
+        let conflict = await central.call(
+            "POST", "/api/v1/satellites/\(second)/approve", json: #"{"name": "edge two"}"#)
         #expect(conflict.status == 409)
     }
 
@@ -56,7 +59,9 @@ struct RegistryAndStreamTests {
         let (old, oldToken) = try await central.approvedSatellite("edge-x")
         let created = await central.call(
             "POST", "/api/v1/clusters",
-            json: #"{"name": "orders", "satellite_id": "\#(old)", "spec": {"postgres": {"version": "17"}, "storage": {"size": "1Gi"}}}"#)
+            json:
+                #"{"name": "orders", "satellite_id": "\#(old)", "spec": {"postgres": {"version": "17"}, "storage": {"size": "1Gi"}}}"#
+        )
         #expect(created.status == 201)
         let (new, _) = try await central.registerSatellite(cluster: "edge-x")
         let replaced = await central.call(
@@ -78,7 +83,9 @@ struct RegistryAndStreamTests {
         await central.commands.markConnected(id)
         let created = await central.call(
             "POST", "/api/v1/clusters",
-            json: #"{"name": "orders", "satellite_id": "\#(id)", "spec": {"postgres": {"version": "17"}, "storage": {"size": "1Gi"}}}"#)
+            json:
+                #"{"name": "orders", "satellite_id": "\#(id)", "spec": {"postgres": {"version": "17"}, "storage": {"size": "1Gi"}}}"#
+        )
         let clusterID = created.string("id")!
         // The live push carried the config with its version.
         let pushed = await central.commands.messages(to: id)

@@ -63,7 +63,9 @@ struct StoreTests {
                 clusterName: "c\(index % 2)", message: "m\(index)", occurredAt: now)
             try await central.store.insertEvent(event)
         }
-        #expect(try await central.store.insertEvent(NewEvent(id: id, type: "x", severity: .info, satelliteID: nil, message: "dup", occurredAt: now)) == nil)
+        #expect(
+            try await central.store.insertEvent(
+                NewEvent(id: id, type: "x", severity: .info, satelliteID: nil, message: "dup", occurredAt: now)) == nil)
         #expect(try await central.store.events(EventQuery(minimumSeverity: .warning)).count == 2)
         #expect(try await central.store.events(EventQuery(clusterName: "c0")).count == 2)
         let page = try await central.store.events(EventQuery(limit: 2))

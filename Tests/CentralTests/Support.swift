@@ -86,7 +86,8 @@ struct TestCentral {
             environment: environment, router: APIRoutes.build(environment), staticFiles: StaticFiles(root: nil))
         return TestCentral(
             environment: environment, responder: responder, commands: commands, logs: logs, adminToken: token,
-            registry: SatelliteRegistry(environment: environment), streams: SatelliteStreamService(environment: environment),
+            registry: SatelliteRegistry(environment: environment),
+            streams: SatelliteStreamService(environment: environment),
             conninfo: conninfo)
     }
 
@@ -156,8 +157,8 @@ actor RouteCoverage {
 
     func hit(_ method: String, _ path: String, router responder: CentralResponder) {
         let bare = path.split(separator: "?").first.map(String.init) ?? path
-        if let template = responder.routeTemplate(method: method, path: bare) { templates.insert("\(method) \(template)") }
+        if let template = responder.routeTemplate(method: method, path: bare) {
+            templates.insert("\(method) \(template)")
+        }
     }
 }
-
-

@@ -58,7 +58,8 @@ struct ParserTests {
     @Test("chunked bodies are reassembled and trailers skipped")
     func chunked() throws {
         let outputs = try parse(
-            "POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nX-T: 1\r\n\r\n")
+            "POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nX-T: 1\r\n\r\n"
+        )
         guard case .request(let request) = outputs.first else {
             Issue.record("no request")
             return

@@ -38,7 +38,9 @@ private func exchange(
 }
 
 private let echo = ClosureResponder { request in
-    HTTPResponse(status: 200, headers: ["Content-Type": "text/plain"], body: Array("\(request.method) \(request.target) \(request.body.count)".utf8))
+    HTTPResponse(
+        status: 200, headers: ["Content-Type": "text/plain"],
+        body: Array("\(request.method) \(request.target) \(request.body.count)".utf8))
 }
 
 @Suite("HTTP/1.1 server over TCP")
@@ -48,7 +50,8 @@ struct ServerTests {
         try await withServer(responder: echo) { port in
             let reply = try await exchange(
                 port: port,
-                "GET /one HTTP/1.1\r\nHost: x\r\n\r\nPOST /two HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc")
+                "GET /one HTTP/1.1\r\nHost: x\r\n\r\nPOST /two HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc"
+            )
             #expect(reply.contains("GET /one 0"))
             #expect(reply.contains("POST /two 3"))
             #expect(reply.contains("Connection: close"))
@@ -109,5 +112,3 @@ final class TestFlag: Sendable {
     func set() { value.withLock { $0 = true } }
     var isSet: Bool { value.withLock { $0 } }
 }
-
-

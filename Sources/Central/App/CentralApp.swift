@@ -21,7 +21,8 @@ public final class CentralApp: Sendable {
     let configuration: CentralConfiguration
 
     private init(
-        environment: CentralEnvironment, http: HTTPServer, createdAdminToken: String?, configuration: CentralConfiguration
+        environment: CentralEnvironment, http: HTTPServer, createdAdminToken: String?,
+        configuration: CentralConfiguration
     ) {
         self.environment = environment
         registry = SatelliteRegistry(environment: environment)
@@ -51,7 +52,9 @@ public final class CentralApp: Sendable {
                 "INSERT INTO api_tokens (id, name, token_hash) VALUES (\(UUID()), 'admin', \(Digest.sha256(secret)))")
             adminToken.set(secret)
         }
-        let secrets = try configuration.encryptionKey.map { key throws(SecretBoxError) in try SecretBox(key: key, random: random) }
+        let secrets = try configuration.encryptionKey.map { key throws(SecretBoxError) in
+            try SecretBox(key: key, random: random)
+        }
         let environment = CentralEnvironment(
             store: store, secrets: secrets, commands: commands, random: random, logger: logger)
         let router = APIRoutes.build(environment)
@@ -65,7 +68,8 @@ public final class CentralApp: Sendable {
                 host: configuration.httpHost, port: configuration.httpPort, tls: configuration.httpTLS, limits: limits,
                 errorResponse: { status, reason in
                     RESTResponse.error(
-                        APIError(status: status, code: status == 413 ? "payload_too_large" : "bad_request", message: reason),
+                        APIError(
+                            status: status, code: status == 413 ? "payload_too_large" : "bad_request", message: reason),
                         requestID: "-")
                 }),
             responder: responder, logger: logger)
@@ -81,9 +85,12 @@ public final class CentralApp: Sendable {
             group.addTask { await self.every(.seconds(15)) { self.environment.live.keepAlive() } }
             group.addTask {
                 await self.every(.seconds(3600)) {
-                    let cutoff = self.environment.now().addingTimeInterval(-Double(self.configuration.eventRetention.components.seconds))
+                    let cutoff = self.environment.now().addingTimeInterval(
+                        -Double(self.configuration.eventRetention.components.seconds))
                     let removed = try await self.environment.store.pruneEvents(receivedBefore: cutoff)
-                    if removed > 0 { self.environment.logger.info("pruned old events", metadata: ["events.removed": "\(removed)"]) }
+                    if removed > 0 {
+                        self.environment.logger.info("pruned old events", metadata: ["events.removed": "\(removed)"])
+                    }
                 }
             }
         }

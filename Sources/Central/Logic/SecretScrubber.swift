@@ -5,7 +5,9 @@ import Foundation
 /// to send secrets; this is the second line (the Go original stored decrypted backup credentials
 /// from satellite events).
 public enum SecretScrubber {
-    static let sensitiveKeyParts = ["password", "passwd", "secret", "token", "credential", "private_key", "apikey", "api_key"]
+    static let sensitiveKeyParts = [
+        "password", "passwd", "secret", "token", "credential", "private_key", "apikey", "api_key",
+    ]
     public static let redacted = "[redacted]"
 
     public static func isSensitive(key: String) -> Bool {

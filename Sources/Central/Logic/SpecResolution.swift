@@ -17,7 +17,8 @@ public enum SpecResolution {
     }
 
     /// `tier:<name>` storage classes replaced through `tierMappings` (tier name → StorageClass).
-    public static func resolveTiers(_ spec: ClusterSpec, tierMappings: [String: String]) throws(Failure) -> ClusterSpec {
+    public static func resolveTiers(_ spec: ClusterSpec, tierMappings: [String: String]) throws(Failure) -> ClusterSpec
+    {
         var resolved = spec
         resolved.storage.storageClass = try resolveClass(spec.storage.storageClass, tierMappings)
         if let wal = spec.walStorage {

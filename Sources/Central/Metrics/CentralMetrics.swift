@@ -29,8 +29,11 @@ public final class CentralMetrics: Sendable {
     public func observeRequest(method: String, route: String, status: Int, seconds: Double) {
         let key = [method, route, "\(status / 100)xx"]
         state.withLock { state in
-            var histogram = state.requests[key] ?? Histogram(counts: Array(repeating: 0, count: Self.latencyBuckets.count))
-            for (index, bound) in Self.latencyBuckets.enumerated() where seconds <= bound { histogram.counts[index] += 1 }
+            var histogram =
+                state.requests[key] ?? Histogram(counts: Array(repeating: 0, count: Self.latencyBuckets.count))
+            for (index, bound) in Self.latencyBuckets.enumerated() where seconds <= bound {
+                histogram.counts[index] += 1
+            }
             histogram.sum += seconds
             histogram.count += 1
             state.requests[key] = histogram
@@ -71,7 +74,8 @@ public final class CentralMetrics: Sendable {
         for (key, histogram) in snapshot.requests.sorted(by: { $0.key.joined() < $1.key.joined() }) {
             let labels = ["method": key[0], "route": key[1], "status": key[2]]
             for (index, bound) in Self.latencyBuckets.enumerated() {
-                text.sample("\(name)_bucket", labels.merging(["le": "\(bound)"]) { $1 }, Double(histogram.counts[index]))
+                text.sample(
+                    "\(name)_bucket", labels.merging(["le": "\(bound)"]) { $1 }, Double(histogram.counts[index]))
             }
             text.sample("\(name)_bucket", labels.merging(["le": "+Inf"]) { $1 }, Double(histogram.count))
             text.sample("\(name)_sum", labels, histogram.sum)

@@ -132,7 +132,8 @@ public struct ClusterDatabase: Codable, Sendable, Equatable {
         case updatedAt = "updated_at"
     }
 
-    static let columns = "id, cluster_id, db_name, db_user, allowed_cidrs, status, error_message, created_at, updated_at"
+    static let columns =
+        "id, cluster_id, db_name, db_user, allowed_cidrs, status, error_message, created_at, updated_at"
 
     init(row: PostgresRow) throws {
         id = try row.decode(UUID.self, "id")

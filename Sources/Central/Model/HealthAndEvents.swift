@@ -69,7 +69,8 @@ public enum EventSeverity: Int, Codable, Sendable, CaseIterable, Comparable {
     public init(from decoder: any Decoder) throws {
         let name = try decoder.singleValueContainer().decode(String.self)
         guard let value = EventSeverity(name: name) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown severity"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "unknown severity"))
         }
         self = value
     }

@@ -27,10 +27,14 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         APIError(
             status: 422, code: "validation_failed",
             message: issues.map(\.description).prefix(5).joined(separator: "; "),
-            details: .object(["issues": .array(issues.map { .object(["field": .string($0.field), "message": .string($0.message)]) })]))
+            details: .object([
+                "issues": .array(issues.map { .object(["field": .string($0.field), "message": .string($0.message)]) })
+            ]))
     }
 
-    public static func invalid(_ field: String, _ message: String) -> APIError { validation([FieldIssue(field, message)]) }
+    public static func invalid(_ field: String, _ message: String) -> APIError {
+        validation([FieldIssue(field, message)])
+    }
 
     public static func notFound(_ what: String) -> APIError {
         APIError(status: 404, code: "not_found", message: "\(what) not found")
@@ -49,7 +53,8 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public static func methodNotAllowed(_ allowed: [String]) -> APIError {
         APIError(
-            status: 405, code: "method_not_allowed", message: "method not allowed; allowed: \(allowed.joined(separator: ", "))")
+            status: 405, code: "method_not_allowed",
+            message: "method not allowed; allowed: \(allowed.joined(separator: ", "))")
     }
 
     public static func unavailable(_ message: String) -> APIError {

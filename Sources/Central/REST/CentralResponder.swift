@@ -38,13 +38,15 @@ public struct CentralResponder: HTTPResponder {
         } catch {
             // Internals stay in the log; the client gets the request id to quote.
             environment.logger.error(
-                "request failed", metadata: ["http.request_id": "\(requestID)", "http.route": "\(route)", "error": "\(error)"])
+                "request failed",
+                metadata: ["http.request_id": "\(requestID)", "http.route": "\(route)", "error": "\(error)"])
             response = RESTResponse.error(.internalError, requestID: requestID)
         }
         response.headers["X-Request-ID"] = requestID
         response.headers["X-Content-Type-Options"] = "nosniff"
         if http.path.hasPrefix("/api/") { response.headers["Cache-Control"] = "no-store" }
-        let seconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18
+        let seconds =
+            Double((ContinuousClock.now - started).components.attoseconds) / 1e18
             + Double((ContinuousClock.now - started).components.seconds)
         environment.metrics.observeRequest(method: http.method, route: route, status: response.status, seconds: seconds)
         // The route template, never the raw path or query string (they can carry identifiers
@@ -73,7 +75,10 @@ public struct CentralResponder: HTTPResponder {
         }
         // Authenticate before routing, so unauthenticated clients cannot map the API surface.
         let token = try await authenticator.authenticate(http.headers["Authorization"])
-        guard http.queryItems.allSatisfy({ Syntax.isSingleLine($0.name, maximumLength: 256) && Syntax.isSingleLine($0.value, maximumLength: 1024) })
+        guard
+            http.queryItems.allSatisfy({
+                Syntax.isSingleLine($0.name, maximumLength: 256) && Syntax.isSingleLine($0.value, maximumLength: 1024)
+            })
         else { throw APIError.badRequest("query parameters must be short single-line text") }
         switch router.match(method: http.method, path: path) {
         case .notFound:

@@ -14,7 +14,8 @@ public enum OpenAPIDocument {
             "openapi": "3.0.3",
             "info": [
                 "title": "pg-swarm central API", "version": .string(version),
-                "description": "Manages PostgreSQL HA clusters across edge Kubernetes clusters. Every operation needs Authorization: Bearer <token>.",
+                "description":
+                    "Manages PostgreSQL HA clusters across edge Kubernetes clusters. Every operation needs Authorization: Bearer <token>.",
             ],
             "servers": [["url": "/"]],
             "security": [["bearerAuth": []]],
@@ -43,7 +44,10 @@ public enum OpenAPIDocument {
             return ["name": .string(name), "in": "path", "required": true, "schema": schema]
         }
         parameters += doc.query.map {
-            ["name": .string($0.name), "in": "query", "required": false, "description": .string($0.description), "schema": $0.schema]
+            [
+                "name": .string($0.name), "in": "query", "required": false, "description": .string($0.description),
+                "schema": $0.schema,
+            ]
         }
         if !parameters.isEmpty { operation["parameters"] = .array(parameters) }
         if let body = doc.requestBody {
@@ -76,7 +80,9 @@ public enum OpenAPIDocument {
     }
 
     static func operationID(_ route: Route) -> String {
-        let words = route.template.replacingOccurrences(of: "/api/v1/", with: "").split(whereSeparator: { "/-{}_".contains($0) })
+        let words = route.template.replacingOccurrences(of: "/api/v1/", with: "").split(whereSeparator: {
+            "/-{}_".contains($0)
+        })
         return route.method.lowercased() + words.map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
     }
 }

@@ -26,7 +26,8 @@ enum OpenAPISchemas {
         ])
         schemas["Satellite"] = object(
             [
-                "id": S.uuid, "name": nullableString, "hostname": S.string, "k8s_cluster_name": S.string, "region": S.string,
+                "id": S.uuid, "name": nullableString, "hostname": S.string, "k8s_cluster_name": S.string,
+                "region": S.string,
                 "labels": S.stringMap, "storage_classes": S.array(S.ref("StorageClass")), "tier_mappings": S.stringMap,
                 "state": S.enumeration(SatelliteState.allCases.map(\.rawValue)), "satellite_version": S.string,
                 "desired_state_version": int, "replaced_by": nullableUUID, "last_heartbeat": nullableDateTime,
@@ -53,7 +54,8 @@ enum OpenAPISchemas {
         schemas.merge(specSchemas) { $1 }
         schemas["Cluster"] = object(
             [
-                "id": S.uuid, "name": S.string, "namespace": S.string, "satellite_id": S.uuid, "profile_id": nullableUUID,
+                "id": S.uuid, "name": S.string, "namespace": S.string, "satellite_id": S.uuid,
+                "profile_id": nullableUUID,
                 "deployment_rule_id": nullableUUID, "spec": S.ref("ClusterSpec"), "config_version": int,
                 "applied_config_version": int, "applied_profile_version": int,
                 "state": S.enumeration(ClusterState.allCases.map(\.rawValue)), "paused": S.boolean,
@@ -106,13 +108,16 @@ enum OpenAPISchemas {
             [
                 "id": S.uuid, "cluster_id": S.uuid, "satellite_id": S.uuid, "target_pod": S.string,
                 "interactive": S.boolean,
-                "status": S.enumeration(["requested", "running", "waiting_for_confirmation", "succeeded", "failed", "aborted"]),
+                "status": S.enumeration([
+                    "requested", "running", "waiting_for_confirmation", "succeeded", "failed", "aborted",
+                ]),
                 "current_step": S.string, "waiting_step": S.string, "steps": S.array(S.ref("SwitchoverStep")),
                 "old_primary_pod": S.string, "new_primary_pod": S.string, "error_message": S.string,
                 "rolled_back": S.boolean, "requested_at": dateTime, "finished_at": nullableDateTime,
             ],
             required: [
-                "id", "cluster_id", "satellite_id", "target_pod", "interactive", "status", "current_step", "waiting_step",
+                "id", "cluster_id", "satellite_id", "target_pod", "interactive", "status", "current_step",
+                "waiting_step",
                 "steps", "old_primary_pod", "new_primary_pod", "error_message", "rolled_back", "requested_at",
             ])
         schemas["Profile"] = object([
@@ -135,7 +140,9 @@ enum OpenAPISchemas {
         schemas["RevertRequest"] = S.object(["target_version": int], required: ["target_version"])
         schemas["ProfileApplyRequest"] = S.object(["confirmed": S.boolean, "cluster_ids": S.array(S.uuid)])
         schemas["ProfileApplyResult"] = object(["applied": S.array(S.ref("Cluster")), "skipped": S.stringMap])
-        schemas["CascadeEntry"] = object(["id": S.uuid, "name": S.string, "namespace": S.string, "satellite_id": S.uuid])
+        schemas["CascadeEntry"] = object([
+            "id": S.uuid, "name": S.string, "namespace": S.string, "satellite_id": S.uuid,
+        ])
         schemas["DeploymentRule"] = object([
             "id": S.uuid, "name": S.string, "profile_id": S.uuid, "label_selector": S.stringMap, "namespace": S.string,
             "cluster_name": S.string, "created_at": dateTime, "updated_at": dateTime,
@@ -159,7 +166,8 @@ enum OpenAPISchemas {
             "id": S.uuid, "version": S.string, "variant": S.string, "image_tag": S.string, "is_default": S.boolean,
         ])
         schemas["VersionRequest"] = S.object(
-            ["version": S.string, "variant": S.string, "image_tag": S.string], required: ["version", "variant", "image_tag"])
+            ["version": S.string, "variant": S.string, "image_tag": S.string],
+            required: ["version", "variant", "image_tag"])
         schemas["StorageTier"] = object([
             "id": S.uuid, "name": S.string, "description": S.string, "created_at": dateTime, "updated_at": dateTime,
         ])
@@ -211,7 +219,8 @@ enum OpenAPISchemas {
                     "archive": S.ref("Archive"), "failover": S.ref("Failover"), "deletion_protection": S.boolean,
                 ], required: ["postgres", "storage"]),
             "PostgresImage": S.object(
-                ["version": S.string, "variant": S.string, "registry": S.string, "image": S.string], required: ["version"]),
+                ["version": S.string, "variant": S.string, "registry": S.string, "image": S.string],
+                required: ["version"]),
             "Volume": S.object(["size": S.string, "storage_class": S.string], required: ["size"]),
             "Resources": S.object([
                 "cpu_request": S.string, "cpu_limit": S.string, "memory_request": S.string, "memory_limit": S.string,

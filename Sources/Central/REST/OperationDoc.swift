@@ -56,7 +56,9 @@ public enum Schema {
     public static func enumeration(_ values: [String]) -> JSONValue {
         ["type": "string", "enum": .array(values.map { .string($0) })]
     }
-    public static func object(_ properties: [String: JSONValue], required: [String] = [], nullable: Bool = false) -> JSONValue {
+    public static func object(_ properties: [String: JSONValue], required: [String] = [], nullable: Bool = false)
+        -> JSONValue
+    {
         var schema: [String: JSONValue] = ["type": "object", "properties": .object(properties)]
         if !required.isEmpty { schema["required"] = .array(required.map { .string($0) }) }
         if nullable { schema["nullable"] = true }
@@ -94,7 +96,8 @@ public struct RouteTable: Sendable {
         add(
             method, path,
             OperationDoc(
-                summary: summary, tag: tag, requestBody: body, successStatus: status, successSchema: response, query: query,
+                summary: summary, tag: tag, requestBody: body, successStatus: status, successSchema: response,
+                query: query,
                 errors: errors), handler)
     }
 }

@@ -11,12 +11,15 @@ struct Probes: Sendable {
     func readiness() async -> HTTPResponse {
         let ready = await environment.store.ping()
         return RESTResponse.json(
-            ["status": ready ? "ok" : "unavailable", "database": ready ? "ok" : "unreachable"], status: ready ? 200 : 503)
+            ["status": ready ? "ok" : "unavailable", "database": ready ? "ok" : "unreachable"],
+            status: ready ? 200 : 503)
     }
 
     func metrics() async throws -> HTTPResponse {
-        let text = try await MetricsExporter(store: environment.store, metrics: environment.metrics, live: environment.live)
-            .render()
+        let text = try await MetricsExporter(
+            store: environment.store, metrics: environment.metrics, live: environment.live
+        )
+        .render()
         return HTTPResponse(
             status: 200, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"], body: Array(text.utf8))
     }

@@ -37,7 +37,8 @@ public struct RESTRequest: Sendable {
     public func queryInt(_ name: String, default value: Int, range: ClosedRange<Int>) throws(APIError) -> Int {
         guard let text = query(name) else { return value }
         guard let number = Int(text), range.contains(number) else {
-            throw APIError.badRequest("query parameter \(name) must be an integer in \(range.lowerBound)...\(range.upperBound)")
+            throw APIError.badRequest(
+                "query parameter \(name) must be an integer in \(range.lowerBound)...\(range.upperBound)")
         }
         return number
     }
@@ -97,7 +98,8 @@ public enum RESTResponse {
             }
         }
         var response = json(
-            Body(error: error.message, code: error.code, requestID: requestID, details: error.details), status: error.status)
+            Body(error: error.message, code: error.code, requestID: requestID, details: error.details),
+            status: error.status)
         if error.status == 401 { response.headers["WWW-Authenticate"] = "Bearer realm=\"pg-swarm\"" }
         return response
     }

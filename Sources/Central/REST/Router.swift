@@ -23,7 +23,8 @@ public struct Route: Sendable {
         self.doc = doc
         self.handler = handler
         segments = template.split(separator: "/").map { part in
-            part.hasPrefix("{") && part.hasSuffix("}") ? .parameter(String(part.dropFirst().dropLast())) : .literal(String(part))
+            part.hasPrefix("{") && part.hasSuffix("}")
+                ? .parameter(String(part.dropFirst().dropLast())) : .literal(String(part))
         }
     }
 }
@@ -47,7 +48,8 @@ public struct Router: Sendable {
     public func match(method: String, path: Substring) -> Match {
         // Control characters (NUL above all) can name nothing and PostgreSQL refuses them in text.
         let parts = path.split(separator: "/", omittingEmptySubsequences: true).map { raw -> String? in
-            guard let decoded = PercentDecoding.decode(raw), !decoded.unicodeScalars.contains(where: { $0.value < 0x20 })
+            guard let decoded = PercentDecoding.decode(raw),
+                !decoded.unicodeScalars.contains(where: { $0.value < 0x20 })
             else { return nil }
             return decoded
         }

@@ -15,7 +15,8 @@ public struct StaticFiles: Sendable {
     }
 
     static let contentTypes: [String: String] = [
-        "html": "text/html; charset=utf-8", "js": "text/javascript; charset=utf-8", "mjs": "text/javascript; charset=utf-8",
+        "html": "text/html; charset=utf-8", "js": "text/javascript; charset=utf-8",
+        "mjs": "text/javascript; charset=utf-8",
         "css": "text/css; charset=utf-8", "json": "application/json", "svg": "image/svg+xml", "png": "image/png",
         "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif", "ico": "image/x-icon", "webp": "image/webp",
         "woff": "font/woff", "woff2": "font/woff2", "txt": "text/plain; charset=utf-8", "map": "application/json",
@@ -59,13 +60,15 @@ public struct StaticFiles: Sendable {
             status: 200,
             headers: [
                 "Content-Type": type, "Cache-Control": "no-cache",
-                "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+                "Content-Security-Policy":
+                    "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
                 "X-Frame-Options": "DENY",
             ], body: bytes)
     }
 
     private func notFound() -> HTTPResponse {
-        HTTPResponse(status: 404, headers: ["Content-Type": "text/plain; charset=utf-8"], body: Array("not found\n".utf8))
+        HTTPResponse(
+            status: 404, headers: ["Content-Type": "text/plain; charset=utf-8"], body: Array("not found\n".utf8))
     }
 
     static func isPlainName(_ segment: String) -> Bool {

@@ -22,7 +22,8 @@ public struct CentralEnvironment: Sendable {
     public var heartbeatIntervalSeconds: UInt32
 
     public init(
-        store: MetadataStore, secrets: SecretBox?, commands: any SatelliteCommandSink, live: LiveUpdates = LiveUpdates(),
+        store: MetadataStore, secrets: SecretBox?, commands: any SatelliteCommandSink,
+        live: LiveUpdates = LiveUpdates(),
         logs: SatelliteLogs = SatelliteLogs(), metrics: CentralMetrics = CentralMetrics(),
         random: any SecureRandom = SystemSecureRandom(), now: @escaping @Sendable () -> Date = { Date() },
         logger: Logger, version: String = "0.1.0", heartbeatIntervalSeconds: UInt32 = 10
@@ -75,7 +76,8 @@ public struct EventLog: Sendable {
     ) async {
         await record(
             NewEvent(
-                type: type, severity: severity, satelliteID: satelliteID, clusterName: clusterName, namespace: namespace,
+                type: type, severity: severity, satelliteID: satelliteID, clusterName: clusterName,
+                namespace: namespace,
                 message: message, data: data, origin: "central", source: "central", operationID: operationID,
                 occurredAt: environment.now()))
     }

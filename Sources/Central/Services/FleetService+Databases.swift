@@ -5,9 +5,13 @@ extension FleetService {
         clusterID: UUID, dbName: String, dbUser: String, password: String, allowedCIDRs: [String]
     ) async throws -> ClusterDatabase {
         var check = Validator()
-        check.check(Syntax.isDatabaseIdentifier(dbName), "db_name", "letters, digits and _ (at most 63), not starting with a digit")
+        check.check(
+            Syntax.isDatabaseIdentifier(dbName), "db_name",
+            "letters, digits and _ (at most 63), not starting with a digit")
         check.check(!["postgres", "template0", "template1"].contains(dbName), "db_name", "is reserved")
-        check.check(Syntax.isDatabaseIdentifier(dbUser), "db_user", "letters, digits and _ (at most 63), not starting with a digit")
+        check.check(
+            Syntax.isDatabaseIdentifier(dbUser), "db_user",
+            "letters, digits and _ (at most 63), not starting with a digit")
         check.check(dbUser != "postgres" && !dbUser.hasPrefix("pg_") && dbUser != "repl_user", "db_user", "is reserved")
         check.add(Self.passwordIssues(password))
         check.add(Self.cidrIssues(allowedCIDRs))
@@ -32,7 +36,8 @@ extension FleetService {
         var check = Validator()
         if let dbUser {
             check.check(Syntax.isDatabaseIdentifier(dbUser), "db_user", "letters, digits and _ (at most 63)")
-            check.check(dbUser != "postgres" && !dbUser.hasPrefix("pg_") && dbUser != "repl_user", "db_user", "is reserved")
+            check.check(
+                dbUser != "postgres" && !dbUser.hasPrefix("pg_") && dbUser != "repl_user", "db_user", "is reserved")
         }
         if let password { check.add(Self.passwordIssues(password)) }
         if let allowedCIDRs { check.add(Self.cidrIssues(allowedCIDRs)) }
@@ -67,7 +72,8 @@ extension FleetService {
     static func passwordIssues(_ password: String) -> [FieldIssue] {
         var check = Validator()
         check.check((8...1024).contains(password.utf8.count), "password", "must be 8 to 1024 bytes")
-        check.check(!password.unicodeScalars.contains { $0.value < 0x20 }, "password", "must not contain control characters")
+        check.check(
+            !password.unicodeScalars.contains { $0.value < 0x20 }, "password", "must not contain control characters")
         return check.issues
     }
 

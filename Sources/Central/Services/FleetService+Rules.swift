@@ -9,11 +9,14 @@ extension FleetService {
     ) async throws -> DeploymentRule {
         var check = Validator()
         check.check(Syntax.isResourceName(name), "name", "letters, digits, space, . _ - (at most 63)")
-        check.check(Syntax.isClusterName(clusterName), "cluster_name", "must be a lowercase DNS label of at most 40 characters")
+        check.check(
+            Syntax.isClusterName(clusterName), "cluster_name", "must be a lowercase DNS label of at most 40 characters")
         check.check(Syntax.isDNSLabel(namespace), "namespace", "must be a lowercase DNS label")
         check.add(Self.selectorIssues(selector))
         try check.finish()
-        guard let profile = try await store.profile(profileID) else { throw APIError.invalid("profile_id", "unknown profile") }
+        guard let profile = try await store.profile(profileID) else {
+            throw APIError.invalid("profile_id", "unknown profile")
+        }
         do {
             _ = try SpecResolution.image(for: profile.spec.postgres, catalog: try await store.versions())
         } catch let failure as SpecResolution.Failure {
@@ -30,7 +33,8 @@ extension FleetService {
         if id != nil {
             for cluster in try await store.clusters(ruleID: rule.id) {
                 guard let satellite = satellites.first(where: { $0.id == cluster.satelliteID }) else { continue }
-                await reconcilePause(cluster, matches: DeploymentRule.matches(selector: selector, labels: satellite.labels))
+                await reconcilePause(
+                    cluster, matches: DeploymentRule.matches(selector: selector, labels: satellite.labels))
             }
         }
         await fanOut(rule, profile: profile, satellites: satellites)
@@ -68,7 +72,9 @@ extension FleetService {
             check.check(Syntax.isLabelValue(value), "labels.\(key.prefix(63))", "invalid label value")
         }
         try check.finish()
-        guard let satellite = try await store.setLabels(satelliteID, labels) else { throw APIError.notFound("satellite") }
+        guard let satellite = try await store.setLabels(satelliteID, labels) else {
+            throw APIError.notFound("satellite")
+        }
         environment.live.publish("satellite.updated", satellite)
         try await reconcile(satellite)
         return satellite
@@ -81,7 +87,8 @@ extension FleetService {
             guard let ruleID = cluster.deploymentRuleID, let rule = rules.first(where: { $0.id == ruleID }) else {
                 continue
             }
-            await reconcilePause(cluster, matches: DeploymentRule.matches(selector: rule.labelSelector, labels: satellite.labels))
+            await reconcilePause(
+                cluster, matches: DeploymentRule.matches(selector: rule.labelSelector, labels: satellite.labels))
         }
         for rule in rules {
             guard let profile = try await store.profile(rule.profileID) else { continue }
@@ -107,7 +114,8 @@ extension FleetService {
                 }
             }
         } catch {
-            environment.logger.error("pause reconciliation failed", metadata: ["cluster.id": "\(cluster.id)", "error": "\(error)"])
+            environment.logger.error(
+                "pause reconciliation failed", metadata: ["cluster.id": "\(cluster.id)", "error": "\(error)"])
         }
     }
 
@@ -145,7 +153,8 @@ extension FleetService {
                     namespace: rule.namespace, message: "cluster created by deployment rule \(rule.name)")
             }
         } catch {
-            environment.logger.error("deployment rule fan-out failed", metadata: ["rule.id": "\(rule.id)", "error": "\(error)"])
+            environment.logger.error(
+                "deployment rule fan-out failed", metadata: ["rule.id": "\(rule.id)", "error": "\(error)"])
         }
     }
 }

@@ -32,7 +32,9 @@ public struct FleetService: Sendable {
         }
         var profile: Profile?
         if let profileID {
-            guard let found = try await store.profile(profileID) else { throw APIError.invalid("profile_id", "unknown profile") }
+            guard let found = try await store.profile(profileID) else {
+                throw APIError.invalid("profile_id", "unknown profile")
+            }
             profile = found
         }
         guard let source = spec ?? profile?.spec else { throw APIError.invalid("spec", "missing") }
@@ -55,7 +57,9 @@ public struct FleetService: Sendable {
         try Validator.throwing(spec.validationIssues())
         guard let cluster = try await store.cluster(id) else { throw APIError.notFound("cluster") }
         guard !cluster.deleteRequested else { throw APIError.conflict("cluster is being deleted") }
-        guard let satellite = try await store.satellite(cluster.satelliteID) else { throw APIError.notFound("satellite") }
+        guard let satellite = try await store.satellite(cluster.satelliteID) else {
+            throw APIError.notFound("satellite")
+        }
         let resolved = try await resolve(spec, for: satellite)
         let impact = ChangeClassifier.classify(
             from: cluster.spec, to: resolved, catalog: try await store.parameterRestartModes())
@@ -100,7 +104,9 @@ public struct FleetService: Sendable {
         guard let profileID = cluster.profileID, let profile = try await store.profile(profileID) else {
             throw APIError.conflict("cluster has no profile")
         }
-        guard let satellite = try await store.satellite(cluster.satelliteID) else { throw APIError.notFound("satellite") }
+        guard let satellite = try await store.satellite(cluster.satelliteID) else {
+            throw APIError.notFound("satellite")
+        }
         var target = try await resolve(profile.spec, for: satellite)
         // Replicas are the profile's, the rest too: the profile is the source of truth.
         target.deletionProtection = profile.spec.deletionProtection
@@ -121,10 +127,13 @@ public struct FleetService: Sendable {
         guard confirmed else {
             throw APIError(
                 status: 422, code: "confirmation_required",
-                message: "applying may restart instances (\(impact.applyStrategy.rawValue)); send {\"confirmed\": true}",
+                message:
+                    "applying may restart instances (\(impact.applyStrategy.rawValue)); send {\"confirmed\": true}",
                 details: try JSONValue.from(impact))
         }
-        guard let satellite = try await store.satellite(cluster.satelliteID) else { throw APIError.notFound("satellite") }
+        guard let satellite = try await store.satellite(cluster.satelliteID) else {
+            throw APIError.notFound("satellite")
+        }
         let target = try await resolve(profile.spec, for: satellite)
         let state: ClusterState? = impact.applyStrategy == .noChange ? nil : .updating
         guard

@@ -53,7 +53,9 @@ public struct ProfileService: Sendable {
                 details: try JSONValue.from(impact))
         }
         let profile: Profile
-        switch try await store.updateProfile(id, name: name, description: description, spec: spec, summary: impact.summary) {
+        switch try await store.updateProfile(
+            id, name: name, description: description, spec: spec, summary: impact.summary)
+        {
         case .notFound: throw APIError.notFound("profile")
         case .nameTaken: throw APIError.conflict("a profile named \(name) exists")
         case .updated(let updated): profile = updated
@@ -70,7 +72,8 @@ public struct ProfileService: Sendable {
         guard let old = try await store.profileVersion(id, version: version) else {
             throw APIError.notFound("profile version")
         }
-        let (profile, report) = try await update(id, name: current.name, description: current.description, spec: old.spec)
+        let (profile, report) = try await update(
+            id, name: current.name, description: current.description, spec: old.spec)
         return (profile, report)
     }
 
@@ -91,7 +94,8 @@ public struct ProfileService: Sendable {
         } else {
             switch try await store.deleteProfile(id) {
             case nil: throw APIError.notFound("profile")
-            case false?: throw APIError.conflict("the profile is in use by clusters or deployment rules; use cascade=true")
+            case false?:
+                throw APIError.conflict("the profile is in use by clusters or deployment rules; use cascade=true")
             case true?: break
             }
         }
@@ -100,14 +104,17 @@ public struct ProfileService: Sendable {
 
     /// Applies the latest version to the profile's clusters (all, or the given ones) after
     /// confirmation. Clusters whose change would be rejected are skipped and reported.
-    public func apply(_ id: UUID, confirmed: Bool, clusterIDs: [UUID]?) async throws -> (applied: [Cluster], skipped: [String: String]) {
+    public func apply(_ id: UUID, confirmed: Bool, clusterIDs: [UUID]?) async throws -> (
+        applied: [Cluster], skipped: [String: String]
+    ) {
         guard try await store.profile(id) != nil else { throw APIError.notFound("profile") }
         var targets = try await store.clusters(profileID: id).filter { !$0.deleteRequested }
         if let clusterIDs { targets = targets.filter { clusterIDs.contains($0.id) } }
         guard confirmed else {
             throw APIError(
                 status: 422, code: "confirmation_required",
-                message: "applying a profile may restart instances of \(targets.count) clusters; send {\"confirmed\": true}")
+                message:
+                    "applying a profile may restart instances of \(targets.count) clusters; send {\"confirmed\": true}")
         }
         var applied: [Cluster] = []
         var skipped: [String: String] = [:]
@@ -124,7 +131,8 @@ public struct ProfileService: Sendable {
     private func validate(name: String, description: String, spec: ClusterSpec) throws(APIError) {
         var check = Validator()
         check.check(Syntax.isResourceName(name), "name", "letters, digits, space, . _ - (at most 63)")
-        check.check(Syntax.isSingleLine(description, maximumLength: 1000), "description", "a single line of at most 1000 bytes")
+        check.check(
+            Syntax.isSingleLine(description, maximumLength: 1000), "description", "a single line of at most 1000 bytes")
         check.add(spec.validationIssues())
         try check.finish()
     }

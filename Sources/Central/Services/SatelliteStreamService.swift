@@ -25,7 +25,8 @@ public struct SatelliteStreamService: Sendable {
 
     /// The stream's first message: marks the satellite connected and answers `CentralHello`,
     /// followed by a `DesiredState` snapshot when the satellite's version is stale.
-    public func open(satellite: Satellite, hello: Pgswarm_V1_SatelliteHello) async throws -> [Pgswarm_V1_CentralMessage] {
+    public func open(satellite: Satellite, hello: Pgswarm_V1_SatelliteHello) async throws -> [Pgswarm_V1_CentralMessage]
+    {
         let updated = try await store.setConnected(satellite.id, true, version: hello.satelliteVersion)
         environment.metrics.streamOpened()
         let current = updated ?? satellite
@@ -136,7 +137,9 @@ public struct SatelliteStreamService: Sendable {
     }
 
     public func onEvent(_ event: Pgswarm_V1_Event, from satelliteID: UUID) async throws {
-        let data = event.data.reduce(into: [String: String]()) { $0[String($1.key.prefix(64))] = String($1.value.prefix(1024)) }
+        let data = event.data.reduce(into: [String: String]()) {
+            $0[String($1.key.prefix(64))] = String($1.value.prefix(1024))
+        }
         await events.record(
             NewEvent(
                 id: UUID(uuidString: event.id) ?? UUID(), type: ProtoNames.eventType(event.type),
@@ -173,7 +176,9 @@ public struct SatelliteStreamService: Sendable {
         environment.logs.append(
             LogRecord(
                 level: ProtoNames.logLevel(entry.level), message: entry.message,
-                fields: entry.fields.reduce(into: [:]) { $0[String($1.key.prefix(64))] = String($1.value.prefix(1024)) },
+                fields: entry.fields.reduce(into: [:]) {
+                    $0[String($1.key.prefix(64))] = String($1.value.prefix(1024))
+                },
                 timestamp: entry.hasTimestamp ? entry.timestamp.date : environment.now(),
                 logger: String(entry.logger.prefix(128)), origin: ProtoNames.snake(entry.origin),
                 podName: String(entry.podName.prefix(253))),
@@ -196,7 +201,9 @@ public struct SatelliteStreamService: Sendable {
     public func onDeleteClusterResult(_ result: Pgswarm_V1_DeleteClusterResult, from satelliteID: UUID) async throws {
         let namespace = result.namespace.isEmpty ? "default" : result.namespace
         if result.success {
-            if let id = try await store.removeDeletedCluster(satelliteID: satelliteID, namespace: namespace, name: result.clusterName) {
+            if let id = try await store.removeDeletedCluster(
+                satelliteID: satelliteID, namespace: namespace, name: result.clusterName)
+            {
                 environment.live.publish("cluster.deleted", DeletedEntity(id: id.uuidString.lowercased()))
             }
         } else {

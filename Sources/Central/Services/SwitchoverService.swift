@@ -86,7 +86,8 @@ public struct SwitchoverService: Sendable {
         guard let id = UUID(uuidString: progress.operationID),
             let operation = try await store.switchover(id), operation.satelliteID == satelliteID
         else {
-            environment.logger.warning("progress for an unknown switchover", metadata: ["operation.id": "\(progress.operationID)"])
+            environment.logger.warning(
+                "progress for an unknown switchover", metadata: ["operation.id": "\(progress.operationID)"])
             return
         }
         let step = SwitchoverOperation.Step(
@@ -94,7 +95,9 @@ public struct SwitchoverService: Sendable {
             targetPod: progress.targetPod, errorMessage: SecretScrubber.scrub(text: progress.errorMessage),
             pointOfNoReturn: progress.pointOfNoReturn, detail: progress.detail,
             at: progress.hasTimestamp ? progress.timestamp.date : environment.now())
-        if let updated = try await store.recordSwitchoverProgress(operation.id, step: step, oldPrimary: progress.oldPrimaryPod) {
+        if let updated = try await store.recordSwitchoverProgress(
+            operation.id, step: step, oldPrimary: progress.oldPrimaryPod)
+        {
             environment.live.publish("switchover.progress", updated)
         }
     }

@@ -70,7 +70,8 @@ extension MetadataStore {
 
     public enum VersionWrite: Sendable, Equatable { case saved(PostgresVersion), notFound, duplicate, unknownVariant }
 
-    public func saveVersion(id: UUID?, version: String, variant: String, imageTag: String) async throws -> VersionWrite {
+    public func saveVersion(id: UUID?, version: String, variant: String, imageTag: String) async throws -> VersionWrite
+    {
         do {
             let row: PostgresRow?
             if let id {
@@ -106,7 +107,8 @@ extension MetadataStore {
     /// Makes one version the default (exactly one at a time).
     public func setDefaultVersion(_ id: UUID) async throws -> PostgresVersion? {
         try await pool.transaction { connection in
-            guard try connection.execute("SELECT 1 FROM postgres_versions WHERE id = \(id) FOR UPDATE").singleRow() != nil
+            guard
+                try connection.execute("SELECT 1 FROM postgres_versions WHERE id = \(id) FOR UPDATE").singleRow() != nil
             else { return nil }
             try connection.execute("UPDATE postgres_versions SET is_default = false WHERE is_default AND id <> \(id)")
             return try connection.execute(

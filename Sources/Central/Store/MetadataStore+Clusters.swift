@@ -12,7 +12,8 @@ public struct NewCluster: Sendable {
     public var appliedProfileVersion: Int
 
     public init(
-        name: String, namespace: String, satelliteID: UUID, profileID: UUID?, deploymentRuleID: UUID?, spec: ClusterSpec,
+        name: String, namespace: String, satelliteID: UUID, profileID: UUID?, deploymentRuleID: UUID?,
+        spec: ClusterSpec,
         appliedProfileVersion: Int
     ) {
         self.name = name
@@ -88,7 +89,8 @@ extension MetadataStore {
                 ).singleRow()
             else { return nil }
             let cluster = try Cluster(row: row)
-            return ClusterChange(cluster: cluster, desiredStateVersion: try connection.bumpDesiredState(of: cluster.satelliteID))
+            return ClusterChange(
+                cluster: cluster, desiredStateVersion: try connection.bumpDesiredState(of: cluster.satelliteID))
         }
     }
 
@@ -110,7 +112,8 @@ extension MetadataStore {
                 ).singleRow()
             else { return nil }
             let cluster = try Cluster(row: row)
-            return ClusterChange(cluster: cluster, desiredStateVersion: try connection.bumpDesiredState(of: cluster.satelliteID))
+            return ClusterChange(
+                cluster: cluster, desiredStateVersion: try connection.bumpDesiredState(of: cluster.satelliteID))
         }
     }
 
@@ -127,7 +130,8 @@ extension MetadataStore {
                 ).singleRow()
             else { return nil }
             let cluster = try Cluster(row: row)
-            return ClusterChange(cluster: cluster, desiredStateVersion: try connection.bumpDesiredState(of: cluster.satelliteID))
+            return ClusterChange(
+                cluster: cluster, desiredStateVersion: try connection.bumpDesiredState(of: cluster.satelliteID))
         }
     }
 

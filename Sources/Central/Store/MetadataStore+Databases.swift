@@ -18,7 +18,8 @@ extension MetadataStore {
     }
 
     /// Databases with their sealed passwords, for building a satellite's ClusterConfig.
-    public func sealedDatabases(clusterID: UUID) async throws -> [(database: ClusterDatabase, sealedPassword: [UInt8])] {
+    public func sealedDatabases(clusterID: UUID) async throws -> [(database: ClusterDatabase, sealedPassword: [UInt8])]
+    {
         try await pool.query(
             """
             SELECT \(unsafeSQL: ClusterDatabase.columns), password_sealed FROM cluster_databases

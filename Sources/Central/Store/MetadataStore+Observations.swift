@@ -102,8 +102,10 @@ extension MetadataStore {
     // MARK: API tokens
 
     public func apiTokens() async throws -> [APIToken] {
-        try await pool.query("SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens ORDER BY created_at")
-            .rows.map(APIToken.init(row:))
+        try await pool.query(
+            "SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens ORDER BY created_at"
+        )
+        .rows.map(APIToken.init(row:))
     }
 
     public func apiTokenCount() async throws -> Int {

@@ -103,7 +103,8 @@ extension MetadataStore {
     /// with their profile reference cleared) first.
     public func deleteProfileCascade(_ id: UUID) async throws {
         try await pool.transaction { connection in
-            try connection.execute("UPDATE clusters SET profile_id = NULL, deployment_rule_id = NULL WHERE profile_id = \(id)")
+            try connection.execute(
+                "UPDATE clusters SET profile_id = NULL, deployment_rule_id = NULL WHERE profile_id = \(id)")
             try connection.execute("DELETE FROM deployment_rules WHERE profile_id = \(id)")
             try connection.execute("DELETE FROM profiles WHERE id = \(id)")
         }

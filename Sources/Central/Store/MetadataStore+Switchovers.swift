@@ -74,7 +74,8 @@ extension MetadataStore {
     /// Switchovers by final status, for metrics.
     public func switchoverCounts() async throws -> [String: Int] {
         var counts: [String: Int] = [:]
-        for row in try await pool.query("SELECT status, count(*) AS n FROM switchover_operations GROUP BY status").rows {
+        for row in try await pool.query("SELECT status, count(*) AS n FROM switchover_operations GROUP BY status").rows
+        {
             counts[try row.decode(String.self, "status")] = try row.decode(Int.self, "n")
         }
         return counts

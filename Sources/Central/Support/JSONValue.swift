@@ -44,7 +44,9 @@ public enum JSONValue: Sendable, Equatable, Codable, ExpressibleByStringLiteral,
         case .null: try container.encodeNil()
         case .bool(let value): try container.encode(value)
         case .number(let value):
-            if value.rounded() == value, abs(value) < 1e15 { try container.encode(Int(value)) } else {
+            if value.rounded() == value, abs(value) < 1e15 {
+                try container.encode(Int(value))
+            } else {
                 try container.encode(value)
             }
         case .string(let value): try container.encode(value)
@@ -81,7 +83,8 @@ public enum JSONCoding {
         decoder.dateDecodingStrategy = .custom { decoder in
             let text = try decoder.singleValueContainer().decode(String.self)
             guard let date = Timestamps.parseISO8601(text) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not RFC 3339"))
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: decoder.codingPath, debugDescription: "not RFC 3339"))
             }
             return date
         }

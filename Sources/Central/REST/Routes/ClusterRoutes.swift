@@ -85,7 +85,8 @@ extension RouteTable {
             return RESTResponse.json(try await fleet.updateCluster(id, spec: body.spec))
         }
         write(
-            "DELETE", "\(base)/{id}", "Delete a cluster; it stays (state deleting) until the satellite confirms", tag: tag,
+            "DELETE", "\(base)/{id}", "Delete a cluster; it stays (state deleting) until the satellite confirms",
+            tag: tag,
             body: nil, status: 202, response: Schema.ref("Cluster"),
             query: [.init("retain_volumes", "Keep the data volumes", Schema.boolean)]
         ) { request in
@@ -100,7 +101,8 @@ extension RouteTable {
             RESTResponse.json(try await fleet.setPaused(try request.uuid("id", resource: "cluster"), true))
         }
         write(
-            "POST", "\(base)/{id}/resume", "Resume a paused cluster", tag: tag, body: nil, response: Schema.ref("Cluster"),
+            "POST", "\(base)/{id}/resume", "Resume a paused cluster", tag: tag, body: nil,
+            response: Schema.ref("Cluster"),
             errors: [409]
         ) { request in
             RESTResponse.json(try await fleet.setPaused(try request.uuid("id", resource: "cluster"), false))

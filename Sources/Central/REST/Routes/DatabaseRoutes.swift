@@ -32,7 +32,10 @@ extension RouteTable {
         let tag = "Cluster databases"
         let base = "/api/v1/clusters/{id}/databases"
 
-        get(base, "List a cluster's databases (passwords are never returned)", tag: tag, response: Schema.array(Schema.ref("ClusterDatabase"))) {
+        get(
+            base, "List a cluster's databases (passwords are never returned)", tag: tag,
+            response: Schema.array(Schema.ref("ClusterDatabase"))
+        ) {
             request in
             let id = try request.uuid("id", resource: "cluster")
             guard try await store.cluster(id) != nil else { throw APIError.notFound("cluster") }
@@ -40,7 +43,8 @@ extension RouteTable {
         }
         write(
             "POST", base, "Add a database and owner role (password stored encrypted)", tag: tag,
-            body: Schema.ref("DatabaseCreateRequest"), status: 201, response: Schema.ref("ClusterDatabase"), errors: [409]
+            body: Schema.ref("DatabaseCreateRequest"), status: 201, response: Schema.ref("ClusterDatabase"),
+            errors: [409]
         ) { request in
             let id = try request.uuid("id", resource: "cluster")
             let body = try request.decode(DatabaseCreateBody.self)
@@ -64,7 +68,8 @@ extension RouteTable {
         write("DELETE", "\(base)/{dbid}", "Remove a database record", tag: tag, body: nil, status: 204, response: nil) {
             request in
             try await fleet.deleteDatabase(
-                clusterID: try request.uuid("id", resource: "cluster"), databaseID: try request.uuid("dbid", resource: "database"))
+                clusterID: try request.uuid("id", resource: "cluster"),
+                databaseID: try request.uuid("dbid", resource: "database"))
             return RESTResponse.noContent()
         }
     }

@@ -27,7 +27,8 @@ extension RouteTable {
         }
         write(
             "POST", base, "Create a rule; a cluster is created on every matching satellite", tag: tag,
-            body: Schema.ref("DeploymentRuleRequest"), status: 201, response: Schema.ref("DeploymentRule"), errors: [409]
+            body: Schema.ref("DeploymentRuleRequest"), status: 201, response: Schema.ref("DeploymentRule"),
+            errors: [409]
         ) { request in
             let body = try request.decode(RuleBody.self)
             let rule = try await fleet.saveRule(
@@ -54,13 +55,17 @@ extension RouteTable {
                     namespace: body.namespace ?? "default", clusterName: body.clusterName))
         }
         write(
-            "DELETE", "\(base)/{id}", "Delete a rule (refused while its clusters exist)", tag: tag, body: nil, status: 204,
+            "DELETE", "\(base)/{id}", "Delete a rule (refused while its clusters exist)", tag: tag, body: nil,
+            status: 204,
             response: nil, errors: [409]
         ) { request in
             try await fleet.deleteRule(try request.uuid("id", resource: "deployment rule"))
             return RESTResponse.noContent()
         }
-        get("\(base)/{id}/clusters", "Clusters created by the rule", tag: tag, response: Schema.array(Schema.ref("Cluster"))) {
+        get(
+            "\(base)/{id}/clusters", "Clusters created by the rule", tag: tag,
+            response: Schema.array(Schema.ref("Cluster"))
+        ) {
             request in
             let id = try request.uuid("id", resource: "deployment rule")
             guard try await store.deploymentRule(id) != nil else { throw APIError.notFound("deployment rule") }

@@ -43,7 +43,8 @@ extension RouteTable {
             return RESTResponse.json(try await store.health(satelliteID: satelliteID, clusterID: clusterID))
         }
         get(
-            "/api/v1/events", "Events, newest first, filtered and paginated (before = next_before of the previous page)",
+            "/api/v1/events",
+            "Events, newest first, filtered and paginated (before = next_before of the previous page)",
             tag: "Events",
             query: [
                 .init("cluster", "Cluster name", Schema.string),
@@ -74,15 +75,21 @@ extension RouteTable {
                 query.minimumSeverity = level
             }
             if let before = request.query("before") {
-                guard let value = Int64(before), value >= 1 else { throw APIError.badRequest("before must be a positive integer") }
+                guard let value = Int64(before), value >= 1 else {
+                    throw APIError.badRequest("before must be a positive integer")
+                }
                 query.before = value
             }
             let events = try await store.events(query)
-            return RESTResponse.json(EventPage(events: events, nextBefore: events.count == query.limit ? events.last?.seq : nil))
+            return RESTResponse.json(
+                EventPage(events: events, nextBefore: events.count == query.limit ? events.last?.seq : nil))
         }
 
         // MARK: API tokens
-        get("/api/v1/tokens", "API tokens (secrets are never shown again)", tag: "Tokens", response: Schema.array(Schema.ref("APIToken"))) {
+        get(
+            "/api/v1/tokens", "API tokens (secrets are never shown again)", tag: "Tokens",
+            response: Schema.array(Schema.ref("APIToken"))
+        ) {
             _ in RESTResponse.json(try await store.apiTokens())
         }
         write(
@@ -97,7 +104,10 @@ extension RouteTable {
             let token = try await store.createAPIToken(name: body.name, hash: Digest.sha256(secret))
             return RESTResponse.json(CreatedToken(token: token, secret: secret), status: 201)
         }
-        write("DELETE", "/api/v1/tokens/{id}", "Revoke a token", tag: "Tokens", body: nil, response: Schema.ref("APIToken")) {
+        write(
+            "DELETE", "/api/v1/tokens/{id}", "Revoke a token", tag: "Tokens", body: nil,
+            response: Schema.ref("APIToken")
+        ) {
             request in
             guard let token = try await store.revokeAPIToken(try request.uuid("id", resource: "token")) else {
                 throw APIError.notFound("token")

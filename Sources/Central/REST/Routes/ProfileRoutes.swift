@@ -65,7 +65,8 @@ extension RouteTable {
             status: 201, response: Schema.ref("Profile"), errors: [409]
         ) { request in
             let body = try request.decode(ProfileBody.self)
-            let profile = try await profiles.create(name: body.name, description: body.description ?? "", spec: body.spec)
+            let profile = try await profiles.create(
+                name: body.name, description: body.description ?? "", spec: body.spec)
             return RESTResponse.json(profile, status: 201)
         }
         get("\(base)/{id}", "Get a profile", tag: tag, response: Schema.ref("Profile")) { request in
@@ -87,10 +88,12 @@ extension RouteTable {
         }
         write(
             "DELETE", "\(base)/{id}", "Delete a profile; cascade=true also deletes its clusters and rules", tag: tag,
-            body: nil, status: 204, response: nil, query: [.init("cascade", "Delete clusters and rules too", Schema.boolean)],
+            body: nil, status: 204, response: nil,
+            query: [.init("cascade", "Delete clusters and rules too", Schema.boolean)],
             errors: [409]
         ) { request in
-            try await profiles.delete(try request.uuid("id", resource: "profile"), cascade: try request.queryBool("cascade"))
+            try await profiles.delete(
+                try request.uuid("id", resource: "profile"), cascade: try request.queryBool("cascade"))
             return RESTResponse.noContent()
         }
         get(
@@ -101,7 +104,9 @@ extension RouteTable {
             guard try await store.profile(id) != nil else { throw APIError.notFound("profile") }
             let clusters = try await store.clusters(profileID: id)
             return RESTResponse.json(
-                clusters.map { CascadeEntry(id: $0.id, name: $0.name, namespace: $0.namespace, satelliteID: $0.satelliteID) })
+                clusters.map {
+                    CascadeEntry(id: $0.id, name: $0.name, namespace: $0.namespace, satelliteID: $0.satelliteID)
+                })
         }
         write(
             "POST", "\(base)/{id}/clone", "Copy a profile under a new name", tag: tag, body: Schema.ref("NameRequest"),
@@ -111,13 +116,17 @@ extension RouteTable {
             let body = try request.decode(NameBody.self)
             return RESTResponse.json(try await profiles.clone(id, name: body.name), status: 201)
         }
-        get("\(base)/{id}/versions", "Version history, newest first", tag: tag, response: Schema.array(Schema.ref("ProfileVersion"))) {
+        get(
+            "\(base)/{id}/versions", "Version history, newest first", tag: tag,
+            response: Schema.array(Schema.ref("ProfileVersion"))
+        ) {
             request in
             let id = try request.uuid("id", resource: "profile")
             guard try await store.profile(id) != nil else { throw APIError.notFound("profile") }
             return RESTResponse.json(try await store.profileVersions(id))
         }
-        get("\(base)/{id}/versions/{version}", "One version", tag: tag, response: Schema.ref("ProfileVersion")) { request in
+        get("\(base)/{id}/versions/{version}", "One version", tag: tag, response: Schema.ref("ProfileVersion")) {
+            request in
             let id = try request.uuid("id", resource: "profile")
             guard let number = Int(request.path("version")), number >= 1,
                 let version = try await store.profileVersion(id, version: number)
@@ -140,7 +149,8 @@ extension RouteTable {
         ) { request in
             let id = try request.uuid("id", resource: "profile")
             let body = try request.decode(ProfileApplyBody.self)
-            let (applied, skipped) = try await profiles.apply(id, confirmed: body.confirmed ?? false, clusterIDs: body.clusterIDs)
+            let (applied, skipped) = try await profiles.apply(
+                id, confirmed: body.confirmed ?? false, clusterIDs: body.clusterIDs)
             return RESTResponse.json(ProfileApplyResult(applied: applied, skipped: skipped))
         }
     }

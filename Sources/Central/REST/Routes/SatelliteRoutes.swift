@@ -48,7 +48,10 @@ extension RouteTable {
         let tag = "Satellites"
         let base = "/api/v1/satellites"
 
-        get(base, "List satellites (token hashes are never included)", tag: tag, response: Schema.array(Schema.ref("Satellite"))) { _ in
+        get(
+            base, "List satellites (token hashes are never included)", tag: tag,
+            response: Schema.array(Schema.ref("Satellite"))
+        ) { _ in
             RESTResponse.json(try await store.satellites())
         }
         get("\(base)/{id}", "Get a satellite", tag: tag, response: Schema.ref("Satellite")) { request in
@@ -77,10 +80,13 @@ extension RouteTable {
             case .approved(let satellite, let replaced):
                 environment.live.publish("satellite.updated", satellite)
                 await events.central(
-                    "satellite.approved", .info, satelliteID: satellite.id, message: "satellite approved as \(body.name)",
+                    "satellite.approved", .info, satelliteID: satellite.id,
+                    message: "satellite approved as \(body.name)",
                     data: ["name": body.name])
                 if let replaced {
-                    if let old = try await store.satellite(replaced) { environment.live.publish("satellite.updated", old) }
+                    if let old = try await store.satellite(replaced) {
+                        environment.live.publish("satellite.updated", old)
+                    }
                     await events.central(
                         "satellite.replaced", .warning, satelliteID: replaced, message: "satellite replaced",
                         data: ["replaced_by": satellite.id.uuidString.lowercased()])
@@ -136,7 +142,8 @@ extension RouteTable {
             return RESTResponse.json(satellite)
         }
         write(
-            "POST", "\(base)/{id}/refresh-storage-classes", "Ask the satellite for its StorageClasses", tag: tag, body: nil,
+            "POST", "\(base)/{id}/refresh-storage-classes", "Ask the satellite for its StorageClasses", tag: tag,
+            body: nil,
             status: 202, response: Schema.ref("Status"), errors: [409]
         ) { request in
             let id = try request.uuid("id", resource: "satellite")
@@ -174,7 +181,8 @@ extension RouteTable {
                 let task = Task {
                     continuation.yield(Array(": connected\n\n".utf8))
                     for await record in records {
-                        continuation.yield(Array("event: log\ndata: ".utf8) + JSONCoding.encode(record) + Array("\n\n".utf8))
+                        continuation.yield(
+                            Array("event: log\ndata: ".utf8) + JSONCoding.encode(record) + Array("\n\n".utf8))
                     }
                     continuation.finish()
                 }
@@ -192,7 +200,9 @@ extension RouteTable {
             var check = Validator()
             let level = ProtoNames.logLevel(named: body.level)
             check.check(level != nil, "level", "one of \(LogRecord.levels.joined(separator: ", "))")
-            let targets: [String: Pgswarm_V1_LogLevelTarget] = ["satellite": .satellite, "sidecars": .sidecars, "all": .all]
+            let targets: [String: Pgswarm_V1_LogLevelTarget] = [
+                "satellite": .satellite, "sidecars": .sidecars, "all": .all,
+            ]
             let target = targets[body.target ?? "satellite"]
             check.check(target != nil, "target", "one of satellite, sidecars, all")
             check.check(body.clusterName.map(Syntax.isClusterName) ?? true, "cluster_name", "must be a cluster name")

@@ -36,8 +36,11 @@ extension RouteTable {
         for (action, continuing) in [("continue", true), ("abort", false)] {
             write(
                 "POST", "\(base)/switchover/\(action)",
-                continuing ? "Confirm the step an interactive switchover waits for" : "Abort a switchover (rolls back before the point of no return)",
-                tag: tag, body: Schema.ref("OperationRequest"), status: 202, response: Schema.ref("SwitchoverOperation"),
+                continuing
+                    ? "Confirm the step an interactive switchover waits for"
+                    : "Abort a switchover (rolls back before the point of no return)",
+                tag: tag, body: Schema.ref("OperationRequest"), status: 202,
+                response: Schema.ref("SwitchoverOperation"),
                 errors: [409]
             ) { request in
                 let id = try request.uuid("id", resource: "cluster")
@@ -47,13 +50,19 @@ extension RouteTable {
                     status: 202)
             }
         }
-        get("\(base)/switchovers", "Recent switchovers of the cluster, newest first", tag: tag, response: Schema.array(Schema.ref("SwitchoverOperation"))) {
+        get(
+            "\(base)/switchovers", "Recent switchovers of the cluster, newest first", tag: tag,
+            response: Schema.array(Schema.ref("SwitchoverOperation"))
+        ) {
             request in
             let id = try request.uuid("id", resource: "cluster")
             guard try await store.cluster(id) != nil else { throw APIError.notFound("cluster") }
             return RESTResponse.json(try await store.switchovers(clusterID: id))
         }
-        get("\(base)/switchovers/{operation_id}", "One switchover with its steps", tag: tag, response: Schema.ref("SwitchoverOperation")) {
+        get(
+            "\(base)/switchovers/{operation_id}", "One switchover with its steps", tag: tag,
+            response: Schema.ref("SwitchoverOperation")
+        ) {
             request in
             let id = try request.uuid("id", resource: "cluster")
             let operationID = try request.uuid("operation_id", resource: "switchover operation")
