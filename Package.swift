@@ -53,10 +53,19 @@ let package = Package(
             name: "Supervisor", dependencies: ["ChildProcesses", "Postgres", "Transport", logging],
             swiftSettings: strict),
         .target(name: "DaemonSupport", dependencies: [argumentParser, logging], swiftSettings: strict),
+        // HTTP/1.1 server (sans-I/O parser + Transport sockets) for central's REST API.
+        .target(name: "HTTP1", dependencies: ["Transport", logging], swiftSettings: strict),
+        // Central's logic: metadata store, registry, stream-facing services, REST API.
+        .target(
+            name: "Central",
+            dependencies: ["HTTP1", "Postgres", "PGSwarmAPI", "COpenSSL", "Transport", logging, swiftProtobuf],
+            swiftSettings: strict),
 
         // MARK: Executables (thin mains: parse, validate, wire)
         .executableTarget(
-            name: "central", dependencies: ["DaemonSupport", "Postgres", argumentParser, logging], swiftSettings: strict
+            name: "central",
+            dependencies: ["Central", "DaemonSupport", "Postgres", "Transport", argumentParser, logging],
+            swiftSettings: strict
         ),
         .executableTarget(
             name: "satellite", dependencies: ["DaemonSupport", argumentParser, logging], swiftSettings: strict),
@@ -82,6 +91,14 @@ let package = Package(
         .testTarget(name: "ChildProcessesTests", dependencies: ["ChildProcesses"], swiftSettings: strict),
         .testTarget(
             name: "PGSwarmAPITests", dependencies: ["PGSwarmAPI", "GRPCInteropAPI", swiftProtobuf],
+            swiftSettings: strict),
+        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "Transport"], swiftSettings: strict),
+        .testTarget(
+            name: "CentralTests",
+            dependencies: [
+                "Central", "HTTP1", "PGSwarmAPI", "Postgres", "PostgresTestSupport", "Transport", logging,
+                swiftProtobuf,
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "PostgresTests", dependencies: ["Postgres", "PostgresTestSupport", "ChildProcesses"],

@@ -67,8 +67,15 @@ if [[ "$db_exists" != "1" ]]; then
   as_db_user "${bindir}/createdb" -h "$socket_dir" -p "$port" pgswarm
 fi
 
+# A development key for secrets at rest, created once and kept beside the data (never committed:
+# .data/ is git-ignored). Production passes its own through PGSWARM_ENCRYPTION_KEY_FILE.
+key_file="${data_root}/encryption.key"
+if [[ ! -s "$key_file" ]]; then
+  (umask 077 && openssl rand -hex 32 > "$key_file")
+fi
+
 binary="$(swift build --show-bin-path)/central"
 export DATABASE_URL="host=${socket_dir} port=${port} dbname=pgswarm user=postgres"
 log "metadata store: ${DATABASE_URL}"
 # shellcheck disable=SC2086
-"$binary" ${CENTRAL_ARGS:-}
+"$binary" --encryption-key-file "${PGSWARM_ENCRYPTION_KEY_FILE:-$key_file}" ${CENTRAL_ARGS:-}

@@ -13,6 +13,7 @@
 #include <openssl/x509v3.h>
 
 #include "socket_bio.h"
+#include "crypto_shim.h"
 
 // MARK: Option bits (SSL_OP_* are built with SSL_OP_BIT(n), which Swift cannot evaluate)
 
