@@ -13,6 +13,7 @@ let strict: [SwiftSetting] = [
 
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let inMemoryLogging = Target.Dependency.product(name: "InMemoryLogging", package: "swift-log")
 let swiftProtobuf = Target.Dependency.product(name: "SwiftProtobuf", package: "swift-protobuf")
 let yams = Target.Dependency.product(name: "Yams", package: "Yams")
 
@@ -94,7 +95,8 @@ let package = Package(
             name: "PostgresTests", dependencies: ["Postgres", "PostgresTestSupport", "ChildProcesses"],
             swiftSettings: strict),
         .testTarget(
-            name: "KubeTests", dependencies: ["Kube", "KubeTestSupport", "ChildProcesses", "Transport", logging],
+            name: "KubeTests",
+            dependencies: ["Kube", "KubeTestSupport", "ChildProcesses", "Transport", logging, inMemoryLogging],
             swiftSettings: strict),
     ]
 )

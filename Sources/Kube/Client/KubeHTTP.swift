@@ -9,13 +9,28 @@ final class KubeHTTP: Sendable {
     let configuration: KubeConfiguration
     let options: KubeClientOptions
     let logger: Logger
+    /// Reads and watches: pooled keep-alive connections.
     private let session: URLSession
+    /// Writes. libcurl resends a request by itself, once, when a reused keep-alive connection
+    /// dies before any byte of the answer arrives, and it cannot know whether the server had
+    /// already applied it. So every write goes out on a connection of its own (this session,
+    /// with `Connection: close`): never a reused one, never resent. (Over HTTP/2, where curl
+    /// multiplexes and drops that header, a resend can still happen; every write pg-swarm
+    /// makes is guarded by a resourceVersion or idempotent, so a resend can at worst turn a
+    /// success into a Conflict or AlreadyExists, which callers resolve by re-reading.)
+    private let writeSession: URLSession
     private let delegate: SessionDelegate
 
     init(configuration: KubeConfiguration, options: KubeClientOptions, logger: Logger) {
         self.configuration = configuration
         self.options = options
         self.logger = logger
+        delegate = SessionDelegate()
+        session = Self.makeSession(options: options, delegate: delegate)
+        writeSession = Self.makeSession(options: options, delegate: delegate)
+    }
+
+    private static func makeSession(options: KubeClientOptions, delegate: SessionDelegate) -> URLSession {
         let sessionConfiguration = URLSessionConfiguration.ephemeral
         sessionConfiguration.httpMaximumConnectionsPerHost = options.maximumConnectionsPerHost
         // Our own deadlines govern; URLSession's must never cut a long watch short.
@@ -28,12 +43,12 @@ final class KubeHTTP: Sendable {
         let queue = OperationQueue()
         queue.maxConcurrentOperationCount = 1
         queue.name = "kube.urlsession"
-        delegate = SessionDelegate()
-        session = URLSession(configuration: sessionConfiguration, delegate: delegate, delegateQueue: queue)
+        return URLSession(configuration: sessionConfiguration, delegate: delegate, delegateQueue: queue)
     }
 
     func invalidate() {
         session.invalidateAndCancel()
+        writeSession.invalidateAndCancel()
     }
 
     func urlRequest(for request: APIRequest) throws(KubeError) -> URLRequest {
@@ -47,6 +62,7 @@ final class KubeHTTP: Sendable {
         urlRequest.timeoutInterval = 7 * 24 * 3600
         urlRequest.setValue("application/json", forHTTPHeaderField: "Accept")
         urlRequest.setValue(options.userAgent, forHTTPHeaderField: "User-Agent")
+        if !request.isSafe { urlRequest.setValue("close", forHTTPHeaderField: "Connection") }
         if let body = request.body {
             urlRequest.httpBody = body
             urlRequest.setValue(request.contentType ?? "application/json", forHTTPHeaderField: "Content-Type")
@@ -102,7 +118,7 @@ final class KubeHTTP: Sendable {
         async throws -> HTTPReply
     {
         let urlRequest = try urlRequest(for: request)
-        let task = session.dataTask(with: urlRequest)
+        let task = (request.isSafe ? session : writeSession).dataTask(with: urlRequest)
         let observer = BufferedObserver(limit: options.maximumResponseBytes) { [task] in task.cancel() }
         delegate.observe(task, with: observer)
         let summary = request.summary
