@@ -68,7 +68,8 @@ let package = Package(
             name: "failover-sidecar", dependencies: ["DaemonSupport", "Postgres", argumentParser, logging],
             swiftSettings: strict),
         .executableTarget(
-            name: "pg-bench", dependencies: ["BenchSupport", "CLibPQ", "ChildProcesses", "Postgres", "PostgresTestSupport"],
+            name: "pg-bench",
+            dependencies: ["BenchSupport", "CLibPQ", "ChildProcesses", "Postgres", "PostgresTestSupport"],
             swiftSettings: strict),
         .executableTarget(
             name: "kube-bench", dependencies: ["BenchSupport", "Kube", "KubeTestSupport"], swiftSettings: strict),

@@ -33,7 +33,8 @@ extension KubeClient {
             return version
         }
         throw KubeError.unsupported(
-            "\(type.kind): the server serves none of \(type.versions.map { type.apiVersion($0) }.joined(separator: ", "))")
+            "\(type.kind): the server serves none of \(type.versions.map { type.apiVersion($0) }.joined(separator: ", "))"
+        )
     }
 
     /// `/version`: the server's build (`{"gitVersion": "v1.20.2", ...}`).

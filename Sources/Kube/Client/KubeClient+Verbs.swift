@@ -8,7 +8,9 @@ extension KubeClient {
         let version = try await servedVersion(of: T.resourceType)
         let request = APIRequest(
             method: "GET",
-            path: try path(T.resourceType, version: version, namespace: self.namespace(for: T.resourceType, namespace), name: name))
+            path: try path(
+                T.resourceType, version: version, namespace: self.namespace(for: T.resourceType, namespace), name: name)
+        )
         return try decode(T.self, try await http.send(request, timeout: timeout), request.summary)
     }
 
@@ -16,7 +18,8 @@ extension KubeClient {
     public func list<T: KubeObject>(
         _ type: T.Type, namespace: String? = nil, options: ListOptions = ListOptions(), timeout: Duration? = nil
     ) async throws -> ObjectList<T> {
-        try await listPage(type, resolvedNamespace: self.namespace(for: T.resourceType, namespace), options: options, timeout: timeout)
+        try await listPage(
+            type, resolvedNamespace: self.namespace(for: T.resourceType, namespace), options: options, timeout: timeout)
     }
 
     /// One page of a list across all namespaces.
@@ -92,7 +95,8 @@ extension KubeClient {
         let request = APIRequest(
             method: "PUT",
             path: try path(
-                T.resourceType, version: version, namespace: self.namespace(for: T.resourceType, object.metadata.namespace),
+                T.resourceType, version: version,
+                namespace: self.namespace(for: T.resourceType, object.metadata.namespace),
                 name: name, subresource: subresource),
             body: try encode(stamped(object, version)))
         return try decode(T.self, try await http.send(request, timeout: timeout), request.summary)
@@ -124,7 +128,8 @@ extension KubeClient {
         let version = try await servedVersion(of: T.resourceType)
         let request = APIRequest(
             method: "DELETE",
-            path: try path(T.resourceType, version: version, namespace: self.namespace(for: T.resourceType, namespace), name: name),
+            path: try path(
+                T.resourceType, version: version, namespace: self.namespace(for: T.resourceType, namespace), name: name),
             body: try encode(options))
         let reply = try await http.send(request, timeout: timeout)
         if (try? JSONDecoder().decode(KindProbe.self, from: reply.body))?.kind == "Status" {

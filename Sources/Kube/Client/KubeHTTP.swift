@@ -56,7 +56,9 @@ final class KubeHTTP: Sendable {
         while text.hasSuffix("/") { text.removeLast() }
         text += request.path
         if !request.query.isEmpty { text += "?" + request.encodedQuery() }
-        guard let url = URL(string: text) else { throw KubeError.invalidConfiguration("bad request URL for \(request.summary)") }
+        guard let url = URL(string: text) else {
+            throw KubeError.invalidConfiguration("bad request URL for \(request.summary)")
+        }
         var urlRequest = URLRequest(url: url)
         urlRequest.httpMethod = request.method
         urlRequest.timeoutInterval = 7 * 24 * 3600
@@ -148,7 +150,9 @@ final class KubeHTTP: Sendable {
 
     /// Opens a streaming request (a watch). The stream yields the response head, then body
     /// chunks; ending the consumer's iteration cancels the request.
-    func openStream(_ request: APIRequest, bufferLimit: Int) throws(KubeError) -> AsyncThrowingStream<StreamPart, any Error> {
+    func openStream(_ request: APIRequest, bufferLimit: Int) throws(KubeError) -> AsyncThrowingStream<
+        StreamPart, any Error
+    > {
         let urlRequest = try urlRequest(for: request)
         let task = session.dataTask(with: urlRequest)
         let (stream, continuation) = AsyncThrowingStream<StreamPart, any Error>.makeStream(
@@ -187,13 +191,15 @@ final class KubeHTTP: Sendable {
             let message = urlError.localizedDescription
             kind = message.contains("SSL") || message.contains("certificate") ? .tlsFailed : .other
         }
-        return .transport(TransportFailure(kind: kind, code: urlError.code.rawValue, message: urlError.localizedDescription))
+        return .transport(
+            TransportFailure(kind: kind, code: urlError.code.rawValue, message: urlError.localizedDescription))
     }
 
     private func log(_ request: APIRequest, outcome: Result<HTTPReply, KubeError>, attempt: Int, duration: Duration) {
         var metadata: Logger.Metadata = [
             "kube.verb": "\(request.method)", "kube.path": "\(request.path)", "kube.attempt": "\(attempt)",
-            "kube.duration_ms": "\(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)",
+            "kube.duration_ms":
+                "\(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)",
         ]
         switch outcome {
         case .success(let reply):
@@ -218,7 +224,10 @@ final class StreamObserver: TaskObserver {
     private let continuation: AsyncThrowingStream<StreamPart, any Error>.Continuation
     private let onOverflow: @Sendable () -> Void
 
-    init(continuation: AsyncThrowingStream<StreamPart, any Error>.Continuation, onOverflow: @escaping @Sendable () -> Void) {
+    init(
+        continuation: AsyncThrowingStream<StreamPart, any Error>.Continuation,
+        onOverflow: @escaping @Sendable () -> Void
+    ) {
         self.continuation = continuation
         self.onOverflow = onOverflow
     }

@@ -65,13 +65,21 @@ public struct LabelRequirement: Sendable, Hashable, CustomStringConvertible {
         let unique = Array(Set(values)).sorted()
         switch op {
         case .equals, .doubleEquals, .notEquals:
-            guard unique.count == 1 else { throw LabelSelectorError("exact-match compatibility requires one single value") }
+            guard unique.count == 1 else {
+                throw LabelSelectorError("exact-match compatibility requires one single value")
+            }
         case .in, .notIn:
-            guard !unique.isEmpty else { throw LabelSelectorError("for 'in', 'notin' operators, values set can't be empty") }
+            guard !unique.isEmpty else {
+                throw LabelSelectorError("for 'in', 'notin' operators, values set can't be empty")
+            }
         case .exists, .doesNotExist:
-            guard unique.isEmpty else { throw LabelSelectorError("values set must be empty for exists and does not exist") }
+            guard unique.isEmpty else {
+                throw LabelSelectorError("values set must be empty for exists and does not exist")
+            }
         case .greaterThan, .lessThan:
-            guard unique.count == 1 else { throw LabelSelectorError("for 'Gt', 'Lt' operators, exactly one value is required") }
+            guard unique.count == 1 else {
+                throw LabelSelectorError("for 'Gt', 'Lt' operators, exactly one value is required")
+            }
             guard Int64(unique[0]) != nil else {
                 throw LabelSelectorError("for 'Gt', 'Lt' operators, the value must be an integer")
             }

@@ -151,7 +151,8 @@ struct LabelSelectorParser {
         case .notIn: op = .notIn
         case let other:
             throw LabelSelectorError(
-                "found '\(other.literal)', expected: \(["=", "!=", "==", "in", "notin", ">", "<"].joined(separator: ", "))")
+                "found '\(other.literal)', expected: \(["=", "!=", "==", "in", "notin", ">", "<"].joined(separator: ", "))"
+            )
         }
         switch op {
         case .in, .notIn:

@@ -116,7 +116,8 @@ public enum TrustBundle {
         }
         defer { close(direct) }
         guard writeAll(direct, text) else {
-            throw KubeError.invalidConfiguration("trust bundle: writing \(path) failed: \(String(cString: strerror(errno)))")
+            throw KubeError.invalidConfiguration(
+                "trust bundle: writing \(path) failed: \(String(cString: strerror(errno)))")
         }
     }
 

@@ -89,7 +89,8 @@ private struct WatchLoop<T: KubeObject>: Sendable {
                             interruption = .expired
                             break streaming
                         }
-                        throw KubeError.fromResponse(statusCode: status.code ?? 500, status: status, retryAfterHeader: nil)
+                        throw KubeError.fromResponse(
+                            statusCode: status.code ?? 500, status: status, retryAfterHeader: nil)
                     }
                     if let change = cache.apply(event) { try emit(change) }
                 }

@@ -32,7 +32,8 @@ extension KubeClient {
         if let fieldSelector = options.fieldSelector { query.append(("fieldSelector", fieldSelector)) }
         if options.allowBookmarks { query.append(("allowWatchBookmarks", "true")) }
         query.append(("timeoutSeconds", String(max(1, lifetime.components.seconds))))
-        let request = APIRequest(method: "GET", path: try path(T.resourceType, version: version, namespace: namespace), query: query)
+        let request = APIRequest(
+            method: "GET", path: try path(T.resourceType, version: version, namespace: namespace), query: query)
         let parts = try http.openStream(request, bufferLimit: self.options.watchBufferLimit)
         let limits = WatchLimits(
             headDeadline: .now.advanced(by: self.options.requestTimeout),
@@ -82,7 +83,8 @@ extension KubeClient {
                 if let last = splitter.finish() { try deliver(last, to: continuation) }
                 continuation.finish()
             } catch is LineSplitter.Failure {
-                continuation.finish(throwing: KubeError.invalidResponse("watch event larger than \(limits.maximumEventBytes) bytes"))
+                continuation.finish(
+                    throwing: KubeError.invalidResponse("watch event larger than \(limits.maximumEventBytes) bytes"))
             } catch {
                 continuation.finish(throwing: error)
             }

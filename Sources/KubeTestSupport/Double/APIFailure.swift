@@ -39,7 +39,8 @@ struct APIFailure: Error, Sendable {
     static func preconditionFailed(_ resource: ResourceDefinition, _ name: String, _ what: String) -> APIFailure {
         APIFailure(
             code: 409, reason: "Conflict",
-            message: "Operation cannot be fulfilled on \(resource.qualifiedName) \"\(name)\": Precondition failed: \(what)",
+            message:
+                "Operation cannot be fulfilled on \(resource.qualifiedName) \"\(name)\": Precondition failed: \(what)",
             details: details(resource, name: name))
     }
 
@@ -62,7 +63,9 @@ struct APIFailure: Error, Sendable {
     }
 
     static func methodNotAllowed(_ method: String) -> APIFailure {
-        APIFailure(code: 405, reason: "MethodNotAllowed", message: "the server does not allow this method on the requested resource")
+        APIFailure(
+            code: 405, reason: "MethodNotAllowed",
+            message: "the server does not allow this method on the requested resource")
     }
 
     static let resourceNotFound = APIFailure(

@@ -2,7 +2,9 @@ import Foundation
 import Kube
 
 extension APIStore {
-    func get(_ resource: ResourceDefinition, version: String, namespace: String?, name: String) throws(APIFailure) -> JSONObject {
+    func get(_ resource: ResourceDefinition, version: String, namespace: String?, name: String) throws(APIFailure)
+        -> JSONObject
+    {
         let key = ObjectKey(namespace: resource.namespaced ? (namespace ?? "") : "", name: name)
         guard let object = stored(resource, key) else { throw APIFailure.notFound(resource, name) }
         return presented(object, resource, version)
@@ -28,7 +30,8 @@ extension APIStore {
         let offset: Int
         if let token = request.queryValue("continue"), !token.isEmpty {
             guard let decoded = Self.decodeContinue(token) else {
-                throw APIFailure.badRequest("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)")
+                throw APIFailure.badRequest(
+                    "continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)")
             }
             guard snapshots[decoded.snapshot] != nil else {
                 throw APIFailure.expired(

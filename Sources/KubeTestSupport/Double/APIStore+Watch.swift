@@ -42,7 +42,8 @@ extension APIStore {
                 let (stream, continuation) = AsyncStream<JSONValue>.makeStream()
                 continuation.finish()
                 return WatchStart(
-                    id: id, initial: [["type": "ERROR", "object": (try? JSONCoding.tree(of: expired.status)) ?? .null]],
+                    id: id,
+                    initial: [["type": "ERROR", "object": (try? JSONCoding.tree(of: expired.status)) ?? .null]],
                     live: stream)
             }
             for entry in log where entry.revision > start && entry.resource == resource.qualifiedName {
@@ -82,7 +83,8 @@ extension APIStore {
 
     func deliver(_ entry: LogEntry, to id: Int) {
         guard let watcher = watchers[id], entry.resource == watcher.definition.qualifiedName,
-            let event = translate(entry, selection: watcher.selection, resource: watcher.definition, version: watcher.version)
+            let event = translate(
+                entry, selection: watcher.selection, resource: watcher.definition, version: watcher.version)
         else { return }
         if case .dropped = watcher.continuation.yield(event) {
             removeWatcher(id)
@@ -111,7 +113,8 @@ extension APIStore {
         }
     }
 
-    func event(_ type: EventType, _ object: JSONObject, _ resource: ResourceDefinition, _ version: String) -> JSONValue {
+    func event(_ type: EventType, _ object: JSONObject, _ resource: ResourceDefinition, _ version: String) -> JSONValue
+    {
         ["type": .string(type.rawValue), "object": .object(presented(object, resource, version))]
     }
 }

@@ -2,12 +2,16 @@ import Foundation
 import Kube
 
 extension APIStore {
-    func parseObject(_ body: [UInt8], _ resource: ResourceDefinition, _ version: String) throws(APIFailure) -> JSONObject {
-        guard let tree = try? JSONCoding.decode(JSONValue.self, from: Data(body)), case .object(let object) = tree else {
+    func parseObject(_ body: [UInt8], _ resource: ResourceDefinition, _ version: String) throws(APIFailure)
+        -> JSONObject
+    {
+        guard let tree = try? JSONCoding.decode(JSONValue.self, from: Data(body)), case .object(let object) = tree
+        else {
             throw APIFailure.badRequest("the object provided is unrecognized (must be of type \(resource.kind))")
         }
         if let kind = object["kind"]?.stringValue, !kind.isEmpty, kind != resource.kind {
-            throw APIFailure.badRequest("the kind of the object (\(kind)) does not match the resource (\(resource.kind))")
+            throw APIFailure.badRequest(
+                "the kind of the object (\(kind)) does not match the resource (\(resource.kind))")
         }
         if let apiVersion = object["apiVersion"]?.stringValue, !apiVersion.isEmpty,
             apiVersion != resource.apiVersion(version)
@@ -98,7 +102,8 @@ extension APIStore {
         }
         let declared = candidate.metadata["namespace"]?.stringValue ?? ""
         if resource.namespaced, !declared.isEmpty, declared != key.namespace {
-            throw APIFailure.badRequest("the namespace of the provided object does not match the namespace sent on the request")
+            throw APIFailure.badRequest(
+                "the namespace of the provided object does not match the namespace sent on the request")
         }
         guard let current = stored(resource, key) else { throw APIFailure.notFound(resource, name) }
         let requested = candidate.resourceVersion ?? ""
@@ -106,16 +111,22 @@ extension APIStore {
             if !resource.allowsUnconditionalUpdate {
                 throw APIFailure.invalid(
                     resource, name,
-                    [cause("metadata.resourceVersion", "FieldValueInvalid", "Invalid value: 0x0: must be specified for an update")])
+                    [
+                        cause(
+                            "metadata.resourceVersion", "FieldValueInvalid",
+                            "Invalid value: 0x0: must be specified for an update")
+                    ])
             }
         } else if requested != current.resourceVersion {
             throw APIFailure.conflict(resource, name)
         }
         if let uid = candidate.metadata["uid"]?.stringValue, !uid.isEmpty, uid != current.metadata["uid"]?.stringValue {
             throw APIFailure.preconditionFailed(
-                resource, name, "UID in precondition: \(uid), UID in object meta: \(current.metadata["uid"]?.stringValue ?? "")")
+                resource, name,
+                "UID in precondition: \(uid), UID in object meta: \(current.metadata["uid"]?.stringValue ?? "")")
         }
-        return try replace(resource, version: version, key: key, current: current, candidate: candidate, subresource: subresource)
+        return try replace(
+            resource, version: version, key: key, current: current, candidate: candidate, subresource: subresource)
     }
 
     /// PATCH (§4.8).
@@ -123,9 +134,11 @@ extension APIStore {
         _ resource: ResourceDefinition, version: String, namespace: String?, name: String, subresource: String?,
         contentType: String, body: [UInt8]
     ) throws(APIFailure) -> JSONObject {
-        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        guard ["application/merge-patch+json", "application/strategic-merge-patch+json", "application/json-patch+json"]
-            .contains(mediaType)
+        let mediaType =
+            contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        guard
+            ["application/merge-patch+json", "application/strategic-merge-patch+json", "application/json-patch+json"]
+                .contains(mediaType)
         else { throw APIFailure.unsupportedPatch }
         let key = ObjectKey(namespace: resource.namespaced ? (namespace ?? "") : "", name: name)
         guard let patch = try? JSONCoding.decode(JSONValue.self, from: Data(body)) else {
@@ -135,27 +148,36 @@ extension APIStore {
         let patched: JSONValue
         switch mediaType {
         case "application/json-patch+json":
-            guard case .array(let operations) = patch else { throw APIFailure.badRequest("json patch must be an array") }
+            guard case .array(let operations) = patch else {
+                throw APIFailure.badRequest("json patch must be an array")
+            }
             do {
                 patched = try Patches.apply(jsonPatch: operations, to: .object(current))
             } catch {
-                throw APIFailure(code: 422, reason: "Invalid", message: "the server rejected our request due to an error in our request: \(error)")
+                throw APIFailure(
+                    code: 422, reason: "Invalid",
+                    message: "the server rejected our request due to an error in our request: \(error)")
             }
         default:
             guard case .object = patch else { throw APIFailure.badRequest("merge patch must be an object") }
-            if let requested = patch["metadata"]?["resourceVersion"]?.stringValue, requested != current.resourceVersion {
+            if let requested = patch["metadata"]?["resourceVersion"]?.stringValue, requested != current.resourceVersion
+            {
                 throw APIFailure.conflict(resource, name)
             }
             patched =
                 mediaType == "application/merge-patch+json"
                 ? Patches.merge(.object(current), patch) : Patches.strategicMerge(.object(current), patch)
         }
-        guard case .object(var candidate) = patched else { throw APIFailure.badRequest("patch did not produce an object") }
+        guard case .object(var candidate) = patched else {
+            throw APIFailure.badRequest("patch did not produce an object")
+        }
         if candidate.name != name {
-            throw APIFailure.badRequest("the name of the object (\(candidate.name ?? "")) does not match the name on the URL (\(name))")
+            throw APIFailure.badRequest(
+                "the name of the object (\(candidate.name ?? "")) does not match the name on the URL (\(name))")
         }
         candidate.setMetadata("resourceVersion", current.metadata["resourceVersion"])
-        return try replace(resource, version: version, key: key, current: current, candidate: candidate, subresource: subresource)
+        return try replace(
+            resource, version: version, key: key, current: current, candidate: candidate, subresource: subresource)
     }
 
     /// The part of update and patch after concurrency checks: server-owned fields are kept,
@@ -181,7 +203,10 @@ extension APIStore {
             next["kind"] = nil
             if resource.hasStatusSubresource { next["status"] = current["status"] }
             var metadata = next.metadata
-            for serverOwned in ["uid", "creationTimestamp", "namespace", "generation", "deletionTimestamp", "deletionGracePeriodSeconds"] {
+            for serverOwned in [
+                "uid", "creationTimestamp", "namespace", "generation", "deletionTimestamp",
+                "deletionGracePeriodSeconds",
+            ] {
                 metadata[serverOwned] = current.metadata[serverOwned]
             }
             next["metadata"] = .object(metadata)
@@ -221,12 +246,14 @@ extension APIStore {
         }
         let uid = current.metadata["uid"]?.stringValue ?? ""
         if let wanted = options.preconditions?.uid, wanted != uid {
-            throw APIFailure.preconditionFailed(resource, name, "UID in precondition: \(wanted), UID in object meta: \(uid)")
+            throw APIFailure.preconditionFailed(
+                resource, name, "UID in precondition: \(wanted), UID in object meta: \(uid)")
         }
         if let wanted = options.preconditions?.resourceVersion, wanted != current.resourceVersion {
             throw APIFailure.preconditionFailed(
                 resource, name,
-                "ResourceVersion in precondition: \(wanted), ResourceVersion in object meta: \(current.resourceVersion ?? "")")
+                "ResourceVersion in precondition: \(wanted), ResourceVersion in object meta: \(current.resourceVersion ?? "")"
+            )
         }
         var next = current
         let pendingFinalizers = !(current.metadata["finalizers"]?.arrayValue ?? []).isEmpty

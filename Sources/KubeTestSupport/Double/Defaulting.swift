@@ -19,7 +19,8 @@ extension APIStore {
                     container["terminationMessagePolicy"] = container["terminationMessagePolicy"] ?? "File"
                     let image = container["image"]?.stringValue ?? ""
                     container["imagePullPolicy"] =
-                        container["imagePullPolicy"] ?? (image.hasSuffix(":latest") || !image.contains(":") ? "Always" : "IfNotPresent")
+                        container["imagePullPolicy"]
+                        ?? (image.hasSuffix(":latest") || !image.contains(":") ? "Always" : "IfNotPresent")
                     container["resources"] = container["resources"] ?? [:]
                     return .object(container)
                 })
@@ -53,7 +54,8 @@ extension APIStore {
             spec["replicas"] = spec["replicas"] ?? 1
             spec["podManagementPolicy"] = spec["podManagementPolicy"] ?? "OrderedReady"
             spec["revisionHistoryLimit"] = spec["revisionHistoryLimit"] ?? 10
-            spec["updateStrategy"] = spec["updateStrategy"] ?? ["type": "RollingUpdate", "rollingUpdate": ["partition": 0]]
+            spec["updateStrategy"] =
+                spec["updateStrategy"] ?? ["type": "RollingUpdate", "rollingUpdate": ["partition": 0]]
             object["spec"] = .object(spec)
             object["status"] = ["replicas": 0]
         case "persistentvolumeclaims":

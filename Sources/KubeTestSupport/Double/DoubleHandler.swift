@@ -55,7 +55,9 @@ final class DoubleHandler: Sendable {
     private func route(_ request: HTTPRequest, isWatch: Bool, client: String?) async -> HTTPServerReply {
         switch Route(path: request.path, catalog: catalog) {
         case .version:
-            return reply(["major": "1", "minor": "20", "gitVersion": "v1.20.2-pgswarm-double", "platform": "linux/amd64"])
+            return reply([
+                "major": "1", "minor": "20", "gitVersion": "v1.20.2-pgswarm-double", "platform": "linux/amd64",
+            ])
         case .coreVersions:
             return reply(["kind": "APIVersions", "versions": ["v1"]])
         case .groups:
@@ -86,10 +88,12 @@ final class DoubleHandler: Sendable {
                     resource, version: version, selection: selection, from: request.queryValue("resourceVersion"))
                 return watchStream(start, request: request, client: client)
             }
-            return reply(.object(try await store.list(resource, version: version, selection: selection, request: request)))
+            return reply(
+                .object(try await store.list(resource, version: version, selection: selection, request: request)))
         case ("GET", .some(let name)):
             guard target.subresource == nil || target.subresource == "status" else { throw APIFailure.resourceNotFound }
-            return reply(.object(try await store.get(resource, version: version, namespace: target.namespace, name: name)))
+            return reply(
+                .object(try await store.get(resource, version: version, namespace: target.namespace, name: name)))
         case ("POST", nil):
             guard target.namespace != nil || !resource.namespaced else { throw APIFailure.methodNotAllowed("POST") }
             let dryRun = request.queryValue("dryRun") == "All"
@@ -111,7 +115,8 @@ final class DoubleHandler: Sendable {
                         body: request.body)))
         case ("DELETE", .some(let name)):
             return reply(
-                try await store.delete(resource, version: version, namespace: target.namespace, name: name, body: request.body))
+                try await store.delete(
+                    resource, version: version, namespace: target.namespace, name: name, body: request.body))
         case ("DELETE", nil):
             let selection = try Selection(namespace: target.namespace, query: request, resource: resource)
             return reply(try await store.deleteCollection(resource, version: version, selection: selection))
@@ -126,7 +131,8 @@ final class DoubleHandler: Sendable {
     private func watchStream(_ start: WatchStart, request: HTTPRequest, client: String?) -> HTTPServerReply {
         let store = self.store
         let faults = self.faults
-        let timeout = request.queryValue("timeoutSeconds").flatMap { Int($0) }.map { Duration.seconds($0) }
+        let timeout =
+            request.queryValue("timeoutSeconds").flatMap { Int($0) }.map { Duration.seconds($0) }
             ?? options.defaultWatchTimeout
         let bookmarks = request.queryValue("allowWatchBookmarks") == "true"
         let interval = options.bookmarkInterval
@@ -158,7 +164,9 @@ final class DoubleHandler: Sendable {
         }
     }
 
-    private static func send(_ event: JSONValue, _ writer: HTTPChunkWriter, client: String?, faults: FaultInjector) async throws {
+    private static func send(_ event: JSONValue, _ writer: HTTPChunkWriter, client: String?, faults: FaultInjector)
+        async throws
+    {
         while faults.isPartitioned(client) { try await Task.sleep(for: .milliseconds(20)) }
         try await writer.send(Array(try JSONCoding.encode(event)) + [0x0A])
     }

@@ -54,7 +54,8 @@ public final class KubeAPIDouble: Sendable {
 
     public static func start(_ options: Options = Options()) async throws -> KubeAPIDouble {
         let catalog = ResourceCatalog(policyVersions: options.policyVersions)
-        let store = APIStore(catalog: catalog, now: options.now, eventLogLimit: options.eventLogLimit, initialRevision: 100)
+        let store = APIStore(
+            catalog: catalog, now: options.now, eventLogLimit: options.eventLogLimit, initialRevision: 100)
         let handler = DoubleHandler(store: store, catalog: catalog, faults: FaultInjector(), options: options)
         let server = try await HTTPServer.start { request in await handler.handle(request) }
         return KubeAPIDouble(handler: handler, server: server)

@@ -175,7 +175,8 @@ enum Patches {
         }
     }
 
-    private static func remove(_ value: JSONValue, _ pointer: ArraySlice<String>) throws(JSONPatchFailure) -> JSONValue {
+    private static func remove(_ value: JSONValue, _ pointer: ArraySlice<String>) throws(JSONPatchFailure) -> JSONValue
+    {
         guard let first = pointer.first else { throw .invalid("cannot remove the document") }
         switch value {
         case .object(var object):

@@ -61,7 +61,8 @@ struct ResourceCatalog: Sendable {
             ResourceDefinition(group: "", versions: ["v1"], plural: "endpoints", kind: "Endpoints", namespaced: true),
             ResourceDefinition(group: "", versions: ["v1"], plural: "configmaps", kind: "ConfigMap", namespaced: true),
             ResourceDefinition(
-                group: "", versions: ["v1"], plural: "secrets", kind: "Secret", namespaced: true, fieldSelectors: ["type"]),
+                group: "", versions: ["v1"], plural: "secrets", kind: "Secret", namespaced: true,
+                fieldSelectors: ["type"]),
             ResourceDefinition(
                 group: "", versions: ["v1"], plural: "serviceaccounts", kind: "ServiceAccount", namespaced: true),
             ResourceDefinition(

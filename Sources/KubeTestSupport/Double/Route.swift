@@ -61,7 +61,9 @@ enum Route {
         var plural: String
         var name: String?
         var subresource: String?
-        if rest[0] == "namespaces", group.isEmpty, rest.count <= 2 || (rest.count == 3 && ["status", "finalize"].contains(rest[2])) {
+        if rest[0] == "namespaces", group.isEmpty,
+            rest.count <= 2 || (rest.count == 3 && ["status", "finalize"].contains(rest[2]))
+        {
             plural = "namespaces"
             name = rest.count >= 2 ? rest[1] : nil
             subresource = rest.count == 3 ? rest[2] : nil
@@ -93,6 +95,7 @@ enum Route {
             return
         }
         self = .resource(
-            ResourceRoute(definition: definition, version: version, namespace: namespace, name: name, subresource: subresource))
+            ResourceRoute(
+                definition: definition, version: version, namespace: namespace, name: name, subresource: subresource))
     }
 }

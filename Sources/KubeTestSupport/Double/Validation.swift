@@ -35,13 +35,15 @@ enum Validation {
         var causes: [StatusCause] = []
         for (key, value) in object.metadata["labels"]?.objectValue ?? [:] {
             guard let text = value.stringValue else {
-                causes.append(cause("metadata.labels", "FieldValueInvalid", "Invalid value: label values must be strings"))
+                causes.append(
+                    cause("metadata.labels", "FieldValueInvalid", "Invalid value: label values must be strings"))
                 continue
             }
             do {
                 _ = try LabelRequirement(key, .equals, [text])
             } catch {
-                causes.append(cause("metadata.labels", "FieldValueInvalid", "Invalid value: \"\(key)\": \(error.message)"))
+                causes.append(
+                    cause("metadata.labels", "FieldValueInvalid", "Invalid value: \"\(key)\": \(error.message)"))
             }
         }
         return causes
@@ -53,29 +55,43 @@ enum Validation {
         switch resource.plural {
         case "leases":
             if let duration = object["spec"]?["leaseDurationSeconds"]?.integerValue, duration <= 0 {
-                causes.append(cause("spec.leaseDurationSeconds", "FieldValueInvalid", "Invalid value: \(duration): must be greater than 0"))
+                causes.append(
+                    cause(
+                        "spec.leaseDurationSeconds", "FieldValueInvalid",
+                        "Invalid value: \(duration): must be greater than 0"))
             }
         case "roles":
             for (index, rule) in (object["rules"]?.arrayValue ?? []).enumerated()
             where (rule["verbs"]?.arrayValue ?? []).isEmpty {
-                causes.append(cause("rules[\(index)].verbs", "FieldValueRequired", "Required value: verbs must contain at least one value"))
+                causes.append(
+                    cause(
+                        "rules[\(index)].verbs", "FieldValueRequired",
+                        "Required value: verbs must contain at least one value"))
             }
         case "configmaps":
             let data = Set((object["data"]?.objectValue ?? [:]).keys)
             for key in (object["binaryData"]?.objectValue ?? [:]).keys where data.contains(key) {
-                causes.append(cause("data[\(key)]", "FieldValueInvalid", "Invalid value: \"\(key)\": duplicate of key present in binaryData"))
+                causes.append(
+                    cause(
+                        "data[\(key)]", "FieldValueInvalid",
+                        "Invalid value: \"\(key)\": duplicate of key present in binaryData"))
             }
         case "poddisruptionbudgets":
             let spec = object["spec"]
             if spec?["minAvailable"] != nil, spec?["maxUnavailable"] != nil {
-                causes.append(cause("spec", "FieldValueInvalid", "Invalid value: minAvailable and maxUnavailable cannot be both set"))
+                causes.append(
+                    cause(
+                        "spec", "FieldValueInvalid", "Invalid value: minAvailable and maxUnavailable cannot be both set"
+                    ))
             }
         case "statefulsets":
             causes += statefulSet(object)
         case "services":
             let spec = object["spec"]
             let type = spec?["type"]?.stringValue ?? "ClusterIP"
-            if type != "ExternalName", spec?["clusterIP"]?.stringValue != "None", (spec?["ports"]?.arrayValue ?? []).isEmpty {
+            if type != "ExternalName", spec?["clusterIP"]?.stringValue != "None",
+                (spec?["ports"]?.arrayValue ?? []).isEmpty
+            {
                 causes.append(cause("spec.ports", "FieldValueRequired", "Required value"))
             }
         case "pods":
@@ -94,7 +110,8 @@ enum Validation {
 
     private static func statefulSet(_ object: JSONObject) -> [StatusCause] {
         guard let spec = object["spec"] else { return [cause("spec", "FieldValueRequired", "Required value")] }
-        guard let selectorTree = spec["selector"], let selector = try? JSONCoding.value(LabelSelector.self, from: selectorTree),
+        guard let selectorTree = spec["selector"],
+            let selector = try? JSONCoding.value(LabelSelector.self, from: selectorTree),
             !selector.isEmpty
         else {
             return [cause("spec.selector", "FieldValueRequired", "Required value")]

@@ -25,7 +25,8 @@ struct HTTPRequestReader {
     /// The next request; `.closed` when the client closed between requests. `onExpectContinue`
     /// sends `100 Continue` when the client waits for it before the body.
     mutating func next(onExpectContinue: () async throws -> Void) async throws -> HTTPRequest {
-        let headEnd = try await fill(until: { Self.find([0x0D, 0x0A, 0x0D, 0x0A], in: $0) }, limit: Self.maximumHeadBytes)
+        let headEnd = try await fill(
+            until: { Self.find([0x0D, 0x0A, 0x0D, 0x0A], in: $0) }, limit: Self.maximumHeadBytes)
         let head = String(decoding: buffer[..<headEnd], as: UTF8.self)
         buffer.removeFirst(headEnd + 4)
         var lines = head.components(separatedBy: "\r\n")

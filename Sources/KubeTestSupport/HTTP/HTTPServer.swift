@@ -81,7 +81,8 @@ public final class HTTPServer: Sendable {
             let request: HTTPRequest
             do {
                 request = try await reader.next {
-                    try await connection.write(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), deadline: .after(.seconds(10)))
+                    try await connection.write(
+                        Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), deadline: .after(.seconds(10)))
                 }
             } catch HTTPRequestReader.Failure.tooLarge(let status) {
                 try? await writeFull(connection, status: status, contentType: "text/plain", body: [], close: true)
@@ -94,7 +95,9 @@ public final class HTTPServer: Sendable {
             do {
                 switch reply {
                 case .full(let status, let contentType, let body, let headers):
-                    try await writeFull(connection, status: status, contentType: contentType, body: body, headers: headers, close: close)
+                    try await writeFull(
+                        connection, status: status, contentType: contentType, body: body, headers: headers, close: close
+                    )
                 case .stream(let status, let contentType, let producer):
                     try await writeStream(connection, status: status, contentType: contentType, producer: producer)
                 case .hang:
@@ -128,7 +131,8 @@ public final class HTTPServer: Sendable {
         _ connection: TCPConnection, status: Int, contentType: String,
         producer: @Sendable (HTTPChunkWriter) async throws -> Void
     ) async throws {
-        let head = "HTTP/1.1 \(status) \(HTTPStatusText.phrase(status))\r\nContent-Type: \(contentType)\r\n"
+        let head =
+            "HTTP/1.1 \(status) \(HTTPStatusText.phrase(status))\r\nContent-Type: \(contentType)\r\n"
             + "Transfer-Encoding: chunked\r\nCache-Control: no-cache, private\r\n\r\n"
         try await connection.write(Array(head.utf8), deadline: .after(.seconds(30)))
         let writer = HTTPChunkWriter(

@@ -62,7 +62,9 @@ public struct KubeTestEnvironment: Sendable, Decodable {
     /// - Parameters:
     ///   - compactionInterval: etcd compaction interval (e.g. "1s"), to provoke 410 Expired.
     ///   - watchCache: false makes watches read etcd directly (so a compacted rv is a 410).
-    public static func start(compactionInterval: String? = nil, watchCache: Bool = true) async throws -> KubeTestEnvironment {
+    public static func start(compactionInterval: String? = nil, watchCache: Bool = true) async throws
+        -> KubeTestEnvironment
+    {
         var arguments = [script, "start", "--owner-pid", String(getpid())]
         if let compactionInterval { arguments += ["--compaction-interval", compactionInterval] }
         if !watchCache { arguments.append("--no-watch-cache") }
@@ -87,7 +89,9 @@ public struct KubeTestEnvironment: Sendable, Decodable {
 
     /// A client configuration with the admin token, for `server` (or another base URL, such as
     /// a `TLSForwarder` in front of it).
-    public func configuration(server override: URL? = nil, token: String? = nil, namespace: String = "default") -> KubeConfiguration {
+    public func configuration(server override: URL? = nil, token: String? = nil, namespace: String = "default")
+        -> KubeConfiguration
+    {
         KubeConfiguration(
             server: override ?? URL(string: server)!, credentials: .bearerToken(StaticToken(token ?? adminToken)),
             certificateAuthority: .file(caFile), namespace: namespace)
@@ -98,7 +102,8 @@ public struct KubeTestEnvironment: Sendable, Decodable {
     private static func childEnvironment() -> [String: String] {
         let inherited = ProcessInfo.processInfo.environment
         var environment = ["PATH": inherited["PATH"] ?? "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"]
-        for (key, value) in inherited where key.hasPrefix("PGSWARM_") || key == "KUBE_APISERVER" || key == "TMPDIR" || key == "HOME" {
+        for (key, value) in inherited
+        where key.hasPrefix("PGSWARM_") || key == "KUBE_APISERVER" || key == "TMPDIR" || key == "HOME" {
             environment[key] = value
         }
         return environment
@@ -107,7 +112,9 @@ public struct KubeTestEnvironment: Sendable, Decodable {
     /// The JSON object the script prints (its output also holds any stderr lines).
     private static func jsonObject(in output: String) -> String? {
         let lines = output.components(separatedBy: "\n")
-        guard let first = lines.firstIndex(of: "{"), let last = lines.lastIndex(of: "}"), first < last else { return nil }
+        guard let first = lines.firstIndex(of: "{"), let last = lines.lastIndex(of: "}"), first < last else {
+            return nil
+        }
         return lines[first...last].joined(separator: "\n")
     }
 }

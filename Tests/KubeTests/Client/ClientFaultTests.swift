@@ -57,7 +57,8 @@ struct ClientFaultTests {
     func hangingDouble() async throws {
         try await Self.withDouble { double in
             double.faults.add(.init(.init(method: "GET"), .hang))
-            let client = try KubeClient(double.configuration(), options: KubeClientOptions(requestTimeout: .milliseconds(300)))
+            let client = try KubeClient(
+                double.configuration(), options: KubeClientOptions(requestTimeout: .milliseconds(300)))
             let error = try await withTimeout(.seconds(20), "deadline") {
                 await #expect(throws: KubeError.self) { try await client.get(ConfigMap.self, "x") }
             }
@@ -76,7 +77,10 @@ struct ClientFaultTests {
             let client = try KubeClient(double.configuration(), options: Self.fastRetries())
             _ = try await client.create(ConfigMap(metadata: ObjectMeta(name: "c")))
             double.faults.add(
-                .init(.init(method: "GET", pathContains: "/configmaps/c"), .respond(code: 503, reason: "ServiceUnavailable", message: "busy", retryAfterSeconds: nil), times: 2))
+                .init(
+                    .init(method: "GET", pathContains: "/configmaps/c"),
+                    .respond(code: 503, reason: "ServiceUnavailable", message: "busy", retryAfterSeconds: nil), times: 2
+                ))
             _ = try await client.get(ConfigMap.self, "c")
             let gets = await double.requests().filter { $0.method == "GET" && $0.path.hasSuffix("/configmaps/c") }
             #expect(gets.count == 3)
@@ -96,7 +100,7 @@ struct ClientFaultTests {
             let error = await #expect(throws: KubeError.self) { try await client.update(changed) }
             guard case .transport(let failure) = error else {
                 Issue.record("expected a transport failure, got \(String(describing: error))")
-                    return
+                return
             }
             #expect(failure.kind != .cannotConnect)
             let puts = await double.requests().filter { $0.method == "PUT" }
@@ -110,13 +114,19 @@ struct ClientFaultTests {
         try await Self.withDouble { double in
             let client = try KubeClient(double.configuration(), options: Self.fastRetries())
             double.faults.add(
-                .init(.init(method: "POST"), .respond(code: 429, reason: "TooManyRequests", message: "slow down", retryAfterSeconds: 0), times: 1))
+                .init(
+                    .init(method: "POST"),
+                    .respond(code: 429, reason: "TooManyRequests", message: "slow down", retryAfterSeconds: 0), times: 1
+                ))
             _ = try await client.create(ConfigMap(metadata: ObjectMeta(name: "c")))
             #expect(await double.requests().filter { $0.method == "POST" }.count == 2)
 
             let single = try KubeClient(double.configuration(), options: KubeClientOptions(retry: .never))
             double.faults.add(
-                .init(.init(method: "GET"), .respond(code: 429, reason: "TooManyRequests", message: "slow down", retryAfterSeconds: 3), times: 1))
+                .init(
+                    .init(method: "GET"),
+                    .respond(code: 429, reason: "TooManyRequests", message: "slow down", retryAfterSeconds: 3), times: 1
+                ))
             let error = await #expect(throws: KubeError.self) { try await single.get(ConfigMap.self, "c") }
             guard case .tooManyRequests(_, let after) = error else {
                 Issue.record("expected tooManyRequests, got \(String(describing: error))")
@@ -131,8 +141,12 @@ struct ClientFaultTests {
         try await Self.withDouble { double in
             let client = try KubeClient(double.configuration(), options: Self.fastRetries())
             double.faults.add(
-                .init(.init(method: "POST"), .respond(code: 503, reason: "ServiceUnavailable", message: "x", retryAfterSeconds: nil), times: 1))
-            await #expect(throws: KubeError.self) { try await client.create(ConfigMap(metadata: ObjectMeta(name: "c"))) }
+                .init(
+                    .init(method: "POST"),
+                    .respond(code: 503, reason: "ServiceUnavailable", message: "x", retryAfterSeconds: nil), times: 1))
+            await #expect(throws: KubeError.self) {
+                try await client.create(ConfigMap(metadata: ObjectMeta(name: "c")))
+            }
             #expect(await double.requests().filter { $0.method == "POST" }.count == 1)
         }
     }
@@ -140,8 +154,10 @@ struct ClientFaultTests {
     @Test("a partitioned client times out while another proceeds; healing restores it")
     func partition() async throws {
         try await Self.withDouble { double in
-            let cutOff = try KubeClient(double.configuration(token: "a"), options: KubeClientOptions(requestTimeout: .milliseconds(400)))
-            let healthy = try KubeClient(double.configuration(token: "b"), options: KubeClientOptions(requestTimeout: .seconds(10)))
+            let cutOff = try KubeClient(
+                double.configuration(token: "a"), options: KubeClientOptions(requestTimeout: .milliseconds(400)))
+            let healthy = try KubeClient(
+                double.configuration(token: "b"), options: KubeClientOptions(requestTimeout: .seconds(10)))
             double.faults.partition(client: "a")
             await #expect(throws: KubeError.self) { try await cutOff.list(ConfigMap.self) }
             _ = try await healthy.list(ConfigMap.self)
@@ -157,7 +173,8 @@ struct ClientFaultTests {
             var logger = Logger(label: "kube-test", factory: { _ in logs })
             logger.logLevel = .trace
             let client = try KubeClient(double.configuration(token: "planted-secret-token-42"), logger: logger)
-            _ = try await client.create(Secret(metadata: ObjectMeta(name: "s"), stringData: ["password": "planted-secret-value"]))
+            _ = try await client.create(
+                Secret(metadata: ObjectMeta(name: "s"), stringData: ["password": "planted-secret-value"]))
             _ = try? await client.get(Secret.self, "missing")
             let wrong = try KubeClient(double.configuration(token: "planted-wrong-token-43"), logger: logger)
             _ = try? await wrong.get(Secret.self, "s")

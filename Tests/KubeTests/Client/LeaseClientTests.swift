@@ -8,9 +8,11 @@ struct LeaseClientTests {
     @Test("lost races are answers: a second create and a stale update return lostRace")
     func lostRaces() async throws {
         try await ClientFaultTests.withDouble { double in
-            let leases = LeaseClient(client: try KubeClient(double.configuration()), namespace: "default", timeout: .seconds(2))
+            let leases = LeaseClient(
+                client: try KubeClient(double.configuration()), namespace: "default", timeout: .seconds(2))
             #expect(try await leases.get("leader") == nil)
-            let lease = Lease(metadata: ObjectMeta(name: "leader"), spec: LeaseSpec(holderIdentity: "a", leaseDurationSeconds: 15))
+            let lease = Lease(
+                metadata: ObjectMeta(name: "leader"), spec: LeaseSpec(holderIdentity: "a", leaseDurationSeconds: 15))
             guard case .written(let stored) = try await leases.create(lease) else {
                 Issue.record("the first create must win")
                 return
@@ -33,7 +35,8 @@ struct LeaseClientTests {
     @Test("a Lease call that hangs ends within the LeaseClient's bound")
     func boundedTimeout() async throws {
         try await ClientFaultTests.withDouble { double in
-            let leases = LeaseClient(client: try KubeClient(double.configuration()), namespace: "default", timeout: .milliseconds(300))
+            let leases = LeaseClient(
+                client: try KubeClient(double.configuration()), namespace: "default", timeout: .milliseconds(300))
             double.faults.add(.init(.init(pathContains: "/leases"), .hang))
             let error = try await withTimeout(.seconds(20), "lease deadline") {
                 await #expect(throws: KubeError.self) { try await leases.get("leader") }

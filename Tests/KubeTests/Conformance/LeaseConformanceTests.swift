@@ -12,7 +12,8 @@ extension KubeServerTests {
                 spec: LeaseSpec(
                     holderIdentity: holder, leaseDurationSeconds: 15,
                     acquireTime: MicroTime(Timestamp(seconds: 1_704_067_200, microseconds: 123_456)),
-                    renewTime: MicroTime(Timestamp(seconds: 1_704_067_200, microseconds: 123_456)), leaseTransitions: 0))
+                    renewTime: MicroTime(Timestamp(seconds: 1_704_067_200, microseconds: 123_456)), leaseTransitions: 0)
+            )
         }
 
         @Test("a Lease is created, read back exactly and updated with its resourceVersion", arguments: Backend.allCases)
@@ -110,7 +111,8 @@ extension KubeServerTests {
         func generateName(backend: Backend) async throws {
             try await BackendContext.with(backend) { context in
                 let client = try context.client()
-                let created = try await client.create(ConfigMap(metadata: ObjectMeta(generateName: "gen-"), data: ["a": "1"]))
+                let created = try await client.create(
+                    ConfigMap(metadata: ObjectMeta(generateName: "gen-"), data: ["a": "1"]))
                 let name = try #require(created.metadata.name)
                 #expect(name.hasPrefix("gen-"))
                 #expect(name.count == 9)

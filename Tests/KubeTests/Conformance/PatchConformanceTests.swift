@@ -6,7 +6,9 @@ extension KubeServerTests {
     @Suite("Conformance: patches")
     struct PatchConformance {
         static func pod(_ name: String, labels: [String: String]) -> Pod {
-            var spec = PodSpec(containers: [Container(name: "db", image: "postgres:15"), Container(name: "sidecar", image: "busybox:1.36")])
+            var spec = PodSpec(containers: [
+                Container(name: "db", image: "postgres:15"), Container(name: "sidecar", image: "busybox:1.36"),
+            ])
             spec.containers[0].ports = [ContainerPort(name: "pg", containerPort: 5432)]
             return Pod(metadata: ObjectMeta(name: name, labels: labels), spec: spec)
         }
@@ -20,8 +22,10 @@ extension KubeServerTests {
                     Pod.self, "p1", .merge(["metadata": ["labels": ["role": "demoted", "app": .null]]]))
                 #expect(patched.metadata.labels == ["role": "demoted"])
                 #expect(patched.metadata.resourceVersion != created.metadata.resourceVersion)
-                let again = try await client.patch(Pod.self, "p1", .merge(["metadata": ["labels": ["role": "demoted"]]]))
-                #expect(again.metadata.resourceVersion == patched.metadata.resourceVersion, "a no-op patch writes nothing")
+                let again = try await client.patch(
+                    Pod.self, "p1", .merge(["metadata": ["labels": ["role": "demoted"]]]))
+                #expect(
+                    again.metadata.resourceVersion == patched.metadata.resourceVersion, "a no-op patch writes nothing")
             }
         }
 
@@ -34,7 +38,9 @@ extension KubeServerTests {
                 let stale: JSONValue = [
                     "metadata": ["resourceVersion": .string(created.metadata.resourceVersion!), "labels": ["x": "2"]]
                 ]
-                let error = await #expect(throws: KubeError.self) { try await client.patch(Pod.self, "p1", .merge(stale)) }
+                let error = await #expect(throws: KubeError.self) {
+                    try await client.patch(Pod.self, "p1", .merge(stale))
+                }
                 guard case .conflict = error else {
                     Issue.record("expected conflict, got \(String(describing: error))")
                     return
@@ -49,7 +55,8 @@ extension KubeServerTests {
                 _ = try await client.create(Self.pod("p1", labels: [:]))
                 let error = await #expect(throws: KubeError.self) {
                     try await client.patch(
-                        Pod.self, "p1", .raw(contentType: "application/json", body: #"{"metadata":{"labels":{"a":"b"}}}"#))
+                        Pod.self, "p1",
+                        .raw(contentType: "application/json", body: #"{"metadata":{"labels":{"a":"b"}}}"#))
                 }
                 guard case .unsupportedMediaType(let status) = error else {
                     Issue.record("expected unsupportedMediaType, got \(String(describing: error))")
@@ -81,12 +88,14 @@ extension KubeServerTests {
                 let patched = try await client.patch(
                     ConfigMap.self, "c",
                     .json([
-                        ["op": "test", "path": "/data/a", "value": "1"], ["op": "replace", "path": "/data/a", "value": "2"],
+                        ["op": "test", "path": "/data/a", "value": "1"],
+                        ["op": "replace", "path": "/data/a", "value": "2"],
                         ["op": "add", "path": "/data/b", "value": "3"],
                     ]))
                 #expect(patched.data == ["a": "2", "b": "3"])
                 let error = await #expect(throws: KubeError.self) {
-                    try await client.patch(ConfigMap.self, "c", .json([["op": "test", "path": "/data/a", "value": "9"]]))
+                    try await client.patch(
+                        ConfigMap.self, "c", .json([["op": "test", "path": "/data/a", "value": "9"]]))
                 }
                 #expect(error?.code == 422)
             }

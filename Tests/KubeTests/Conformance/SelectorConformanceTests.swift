@@ -8,11 +8,14 @@ extension KubeServerTests {
         /// Pods p1 (app=x, role=primary), p2 (app=y, role=replica), p3 (no app, role=replica).
         static func seed(_ client: KubeClient) async throws {
             let labels: [(String, [String: String])] = [
-                ("p1", ["app": "x", "role": "primary"]), ("p2", ["app": "y", "role": "replica"]), ("p3", ["role": "replica"]),
+                ("p1", ["app": "x", "role": "primary"]), ("p2", ["app": "y", "role": "replica"]),
+                ("p3", ["role": "replica"]),
             ]
             for (name, podLabels) in labels {
                 _ = try await client.create(
-                    Pod(metadata: ObjectMeta(name: name, labels: podLabels), spec: PodSpec(containers: [Container(name: "c", image: "busybox:1.36")])))
+                    Pod(
+                        metadata: ObjectMeta(name: name, labels: podLabels),
+                        spec: PodSpec(containers: [Container(name: "c", image: "busybox:1.36")])))
             }
         }
 
@@ -55,7 +58,8 @@ extension KubeServerTests {
             }
         }
 
-        @Test("field selectors: metadata.name selects one object; unknown fields are a 400", arguments: Backend.allCases)
+        @Test(
+            "field selectors: metadata.name selects one object; unknown fields are a 400", arguments: Backend.allCases)
         func fieldSelectors(backend: Backend) async throws {
             try await BackendContext.with(backend) { context in
                 let client = try context.client()

@@ -34,7 +34,9 @@ extension KubeServerTests {
             }
         }
 
-        @Test("a watch delivers ADDED, MODIFIED, DELETED in order and resumes from a resourceVersion", arguments: Backend.allCases)
+        @Test(
+            "a watch delivers ADDED, MODIFIED, DELETED in order and resumes from a resourceVersion",
+            arguments: Backend.allCases)
         func orderAndResume(backend: Backend) async throws {
             try await BackendContext.with(backend) { context in
                 let client = try context.client()
@@ -61,7 +63,9 @@ extension KubeServerTests {
             }
         }
 
-        @Test("a watch of one object by metadata.name sees only it, and selector changes as ADDED/DELETED", arguments: Backend.allCases)
+        @Test(
+            "a watch of one object by metadata.name sees only it, and selector changes as ADDED/DELETED",
+            arguments: Backend.allCases)
         func selectorTransitions(backend: Backend) async throws {
             try await BackendContext.with(backend) { context in
                 let client = try context.client()
@@ -80,7 +84,9 @@ extension KubeServerTests {
             }
         }
 
-        @Test("a watch from a compacted resourceVersion ends in a relist that loses no change", arguments: Backend.allCases)
+        @Test(
+            "a watch from a compacted resourceVersion ends in a relist that loses no change",
+            arguments: Backend.allCases)
         func tooOldVersionRelists(backend: Backend) async throws {
             try await BackendContext.with(backend) { context in
                 let (client, compact) = try await context.compactingServer()
@@ -108,14 +114,17 @@ extension KubeServerTests {
             }
         }
 
-        @Test("a watch ends cleanly at its timeoutSeconds and replays nothing from before its resourceVersion", arguments: Backend.allCases)
+        @Test(
+            "a watch ends cleanly at its timeoutSeconds and replays nothing from before its resourceVersion",
+            arguments: Backend.allCases)
         func endsAtTimeout(backend: Backend) async throws {
             try await BackendContext.with(backend) { context in
                 let client = try context.client()
                 _ = try await client.create(ConfigMap(metadata: ObjectMeta(name: "before")))
                 let start = try await client.list(ConfigMap.self).metadata.resourceVersion
                 let stream = try await client.watch(
-                    ConfigMap.self, options: WatchOptions(resourceVersion: start, allowBookmarks: true, timeout: .seconds(2)))
+                    ConfigMap.self,
+                    options: WatchOptions(resourceVersion: start, allowBookmarks: true, timeout: .seconds(2)))
                 let changes = try await withTimeout(.seconds(30), "watch end") {
                     var count = 0
                     for try await event in stream where Self.seen(event) != nil { count += 1 }
@@ -129,7 +138,9 @@ extension KubeServerTests {
 
 extension AsyncThrowingStream where Failure == any Error {
     /// The elements `transform` keeps, as a new stream (iteration ends when this one does).
-    func compactMapToStream<T: Sendable>(_ transform: @escaping @Sendable (Element) -> T?) -> AsyncThrowingStream<T, any Error>
+    func compactMapToStream<T: Sendable>(_ transform: @escaping @Sendable (Element) -> T?) -> AsyncThrowingStream<
+        T, any Error
+    >
     where Element: Sendable {
         let base = self
         return AsyncThrowingStream<T, any Error> { continuation in

@@ -6,7 +6,8 @@ import Testing
 extension KubeServerTests {
     @Suite("Idle watches")
     struct IdleWatch {
-        @Test("a watch left idle past the server's timeout is re-established by the client", arguments: Backend.allCases)
+        @Test(
+            "a watch left idle past the server's timeout is re-established by the client", arguments: Backend.allCases)
         func reestablished(backend: Backend) async throws {
             try await BackendContext.with(backend) { context in
                 let client = try context.client()

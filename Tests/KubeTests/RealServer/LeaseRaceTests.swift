@@ -27,7 +27,9 @@ extension KubeServerTests {
             }
         }
 
-        @Test("three clients take the same expired Lease 200 times: exactly one wins each round", arguments: Backend.allCases)
+        @Test(
+            "three clients take the same expired Lease 200 times: exactly one wins each round",
+            arguments: Backend.allCases)
         func exactlyOneWinner(backend: Backend) async throws {
             try await BackendContext.with(backend) { context in
                 let bound = Duration.seconds(5)
@@ -38,7 +40,8 @@ extension KubeServerTests {
                 let expired = LeaseSpec(
                     holderIdentity: "nobody", leaseDurationSeconds: 1, renewTime: MicroTime(Timestamp(seconds: 0)),
                     leaseTransitions: 0)
-                guard case .written = try await referee.create(Lease(metadata: ObjectMeta(name: "race"), spec: expired)) else {
+                guard case .written = try await referee.create(Lease(metadata: ObjectMeta(name: "race"), spec: expired))
+                else {
                     Issue.record("the Lease could not be created")
                     return
                 }
@@ -57,7 +60,9 @@ extension KubeServerTests {
                             group.addTask {
                                 let seen = try await contender.get("race")
                                 await barrier.arriveAndWait()
-                                guard var lease = seen, lease.spec?.holderIdentity == "nobody" else { return (index, false) }
+                                guard var lease = seen, lease.spec?.holderIdentity == "nobody" else {
+                                    return (index, false)
+                                }
                                 lease.spec?.holderIdentity = "contender-\(index)"
                                 lease.spec?.renewTime = MicroTime(Timestamp(seconds: Int64(round + 1)))
                                 let transitions = lease.spec?.leaseTransitions ?? 0

@@ -37,7 +37,10 @@ extension KubeServerTests {
             return try await ChildProcess.run(
                 ProcessSpec(
                     executable: "/usr/bin/unshare",
-                    arguments: ["--mount", "--propagation", "private", "--", "/bin/sh", "-c", script, "sh", dir + "/bundle.crt", probe]
+                    arguments: [
+                        "--mount", "--propagation", "private", "--", "/bin/sh", "-c", script, "sh", dir + "/bundle.crt",
+                        probe,
+                    ]
                         + arguments,
                     environment: [
                         "PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "KUBERNETES_SERVICE_HOST": "127.0.0.1",
@@ -64,7 +67,8 @@ extension KubeServerTests {
 
         @Test("the client trusts the apiserver through the composed bundle and refuses one signed by another CA")
         func composedBundle() async throws {
-            try #require(FileManager.default.isExecutableFile(atPath: Self.probe), "build kube-probe first: \(Self.probe)")
+            try #require(
+                FileManager.default.isExecutableFile(atPath: Self.probe), "build kube-probe first: \(Self.probe)")
             let server = try await KubeFixtures.shared.realServer().environment
             let systemBefore = try Data(contentsOf: URL(fileURLWithPath: Self.systemBundle))
 
@@ -81,7 +85,9 @@ extension KubeServerTests {
             #expect(!wrongCA.status.isSuccess, "a different CA must not be trusted: \(wrongCA.output)")
             #expect(wrongCA.output.contains(#""kind":"tlsFailed""#), "\(wrongCA.output)")
 
-            #expect(try Data(contentsOf: URL(fileURLWithPath: Self.systemBundle)) == systemBefore, "the host bundle is untouched")
+            #expect(
+                try Data(contentsOf: URL(fileURLWithPath: Self.systemBundle)) == systemBefore,
+                "the host bundle is untouched")
         }
     }
 }

@@ -29,11 +29,13 @@ struct BackendContext: Sendable {
     }
 
     func configuration(token: String? = nil) -> KubeConfiguration {
-        KubeConfiguration(server: url, credentials: .bearerToken(StaticToken(token ?? self.token)), namespace: namespace)
+        KubeConfiguration(
+            server: url, credentials: .bearerToken(StaticToken(token ?? self.token)), namespace: namespace)
     }
 
     /// A new client (its own URLSession) in this test's namespace.
-    func client(token: String? = nil, options: KubeClientOptions = KubeClientOptions(requestTimeout: .seconds(20))) throws
+    func client(token: String? = nil, options: KubeClientOptions = KubeClientOptions(requestTimeout: .seconds(20)))
+        throws
         -> KubeClient
     {
         try KubeClient(configuration(token: token), options: options)
@@ -70,7 +72,8 @@ struct BackendContext: Sendable {
         for attempt in 0..<120 {
             do {
                 _ = try await client.list(
-                    ConfigMap.self, options: ListOptions(limit: 1, resourceVersion: resourceVersion, resourceVersionMatch: "Exact"))
+                    ConfigMap.self,
+                    options: ListOptions(limit: 1, resourceVersion: resourceVersion, resourceVersionMatch: "Exact"))
             } catch KubeError.gone {
                 return
             }

@@ -62,7 +62,8 @@ actor KubeFixtures {
     }
 
     private static func startReal(compactionInterval: String?, watchCache: Bool) async throws -> RealServer {
-        let environment = try await KubeTestEnvironment.start(compactionInterval: compactionInterval, watchCache: watchCache)
+        let environment = try await KubeTestEnvironment.start(
+            compactionInterval: compactionInterval, watchCache: watchCache)
         let forwarder = try await TLSForwarder.start(upstreamPort: environment.port, caFile: environment.caFile)
         return RealServer(environment: environment, forwarder: forwarder)
     }

@@ -6,7 +6,8 @@ import Testing
 struct KubeErrorTests {
     static func error(_ code: Int, _ reason: String?, retryAfter: String? = nil) -> KubeError {
         KubeError.fromResponse(
-            statusCode: code, status: reason.map { Status(message: "m", reason: $0, code: code) }, retryAfterHeader: retryAfter)
+            statusCode: code, status: reason.map { Status(message: "m", reason: $0, code: code) },
+            retryAfterHeader: retryAfter)
     }
 
     @Test("answers map to the case callers branch on")
@@ -38,7 +39,9 @@ struct KubeErrorTests {
         #expect(status.code == 429)
         var details = Status(message: "busy", reason: "ServerTimeout", code: 500)
         details.details = StatusDetails(retryAfterSeconds: 2)
-        guard case .serverTimeout(_, let fromDetails) = KubeError.fromResponse(statusCode: 500, status: details, retryAfterHeader: nil)
+        guard
+            case .serverTimeout(_, let fromDetails) = KubeError.fromResponse(
+                statusCode: 500, status: details, retryAfterHeader: nil)
         else {
             Issue.record("expected serverTimeout")
             return
@@ -49,7 +52,9 @@ struct KubeErrorTests {
     @Test("the wire code, reason and causes stay available")
     func wireData() {
         var status = Status(message: "Lease \"x\" is invalid", reason: "Invalid", code: 422)
-        status.details = StatusDetails(causes: [StatusCause(reason: "FieldValueInvalid", message: "bad", field: "metadata.name")])
+        status.details = StatusDetails(causes: [
+            StatusCause(reason: "FieldValueInvalid", message: "bad", field: "metadata.name")
+        ])
         let error = KubeError.fromResponse(statusCode: 422, status: status, retryAfterHeader: nil)
         #expect(error.code == 422)
         #expect(error.causes.map(\.field) == ["metadata.name"])

@@ -54,8 +54,14 @@ struct LabelSelectorTests {
             ("a in (x", "unable to parse requirement: found '', expected: ',', ')' or identifier"),
             ("a,", "found '', expected: identifier after ','"),
             ("a>x", "unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer"),
-            ("-bad=x", "unable to parse requirement: key: Invalid value: \"-bad\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"),
-            ("a=-x", "unable to parse requirement: values[0][a]: Invalid value: \"-x\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"),
+            (
+                "-bad=x",
+                "unable to parse requirement: key: Invalid value: \"-bad\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"
+            ),
+            (
+                "a=-x",
+                "unable to parse requirement: values[0][a]: Invalid value: \"-x\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"
+            ),
             ("a=b)", "found ')', expected: ',' or 'end of string'"),
         ])
     func malformed(text: String, message: String) {
@@ -77,12 +83,15 @@ struct LabelSelectorTests {
         #expect(json.contains(#""matchLabels":{"app":"db"}"#))
         #expect(json.contains(#"{"key":"tier","operator":"NotIn","values":["web"]}"#))
         let decoded = try JSONCoding.decode(LabelSelector.self, from: Data(json.utf8))
-        for labels: [String: String] in [["app": "db", "role": "primary", "zone": "a"], ["app": "db", "role": "primary"], [:]] {
+        for labels: [String: String] in [
+            ["app": "db", "role": "primary", "zone": "a"], ["app": "db", "role": "primary"], [:],
+        ] {
             #expect(decoded.matches(labels) == selector.matches(labels))
         }
         #expect(throws: (any Error).self) { try JSONCoding.encode(try LabelSelector(parsing: "gen>1")) }
         #expect(throws: (any Error).self) {
-            try JSONCoding.decode(LabelSelector.self, from: Data(#"{"matchExpressions":[{"key":"a","operator":"Near"}]}"#.utf8))
+            try JSONCoding.decode(
+                LabelSelector.self, from: Data(#"{"matchExpressions":[{"key":"a","operator":"Near"}]}"#.utf8))
         }
         #expect(try JSONCoding.decode(LabelSelector.self, from: Data("{}".utf8)).isEmpty)
     }

@@ -56,13 +56,16 @@ struct ModelTests {
             #expect("\(resource.groupVersionPath(resource.version)) \(resource.plural)" == expected)
         }
         #expect(PodDisruptionBudget.resourceType.versions == ["v1", "v1beta1"])
-        #expect(!Namespace.resourceType.namespaced && !Node.resourceType.namespaced && !StorageClass.resourceType.namespaced)
+        #expect(
+            !Namespace.resourceType.namespaced && !Node.resourceType.namespaced && !StorageClass.resourceType.namespaced
+        )
     }
 
     @Test("IntOrString and Secret values decode both ways")
     func smallTypes() throws {
         #expect(try JSONCoding.decode([IntOrString].self, from: Data(#"[1,"25%"]"#.utf8)) == [.int(1), .string("25%")])
-        let secret = try JSONCoding.decode(Secret.self, from: Data(#"{"metadata":{"name":"s"},"data":{"k":"aGk="}}"#.utf8))
+        let secret = try JSONCoding.decode(
+            Secret.self, from: Data(#"{"metadata":{"name":"s"},"data":{"k":"aGk="}}"#.utf8))
         #expect(secret.value("k") == Array("hi".utf8))
     }
 }

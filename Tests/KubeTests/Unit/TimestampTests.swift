@@ -20,7 +20,12 @@ struct TimestampTests {
         #expect(parsed == Timestamp(seconds: seconds, microseconds: microseconds))
     }
 
-    @Test("malformed texts are refused", arguments: ["", "2024-01-01", "2024-13-01T00:00:00Z", "2024-01-01T00:00:00", "2024-01-01T00:00:00.Z", "x024-01-01T00:00:00Z"])
+    @Test(
+        "malformed texts are refused",
+        arguments: [
+            "", "2024-01-01", "2024-13-01T00:00:00Z", "2024-01-01T00:00:00", "2024-01-01T00:00:00.Z",
+            "x024-01-01T00:00:00Z",
+        ])
     func refuse(text: String) {
         #expect(Timestamp(rfc3339: text) == nil)
     }

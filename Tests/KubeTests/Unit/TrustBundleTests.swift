@@ -35,7 +35,8 @@ struct TrustBundleTests {
         let dir = try Self.folder()
         try Self.systemCA.write(toFile: dir + "/system.crt", atomically: true, encoding: .utf8)
         try "stale".write(toFile: dir + "/writable.crt", atomically: true, encoding: .utf8)
-        try FileManager.default.createSymbolicLink(atPath: dir + "/bundle.crt", withDestinationPath: dir + "/writable.crt")
+        try FileManager.default.createSymbolicLink(
+            atPath: dir + "/bundle.crt", withDestinationPath: dir + "/writable.crt")
         try TrustBundle.install(Self.clusterCA, into: dir + "/bundle.crt", base: dir + "/system.crt")
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/bundle.crt") == dir + "/writable.crt")
         let text = try Self.read(dir + "/writable.crt")

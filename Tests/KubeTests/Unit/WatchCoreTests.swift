@@ -22,7 +22,8 @@ struct WatchCoreTests {
 
     @Test("a relist reports exactly what changed in the gap")
     func relistDiff() {
-        var cache = ObjectCache(known: [Self.map("a", "1"), Self.map("b", "2"), Self.map("c", "3")], resourceVersion: "3")
+        var cache = ObjectCache(
+            known: [Self.map("a", "1"), Self.map("b", "2"), Self.map("c", "3")], resourceVersion: "3")
         cache.invalidate()
         #expect(cache.resourceVersion == nil)
         let changes = cache.replace(with: [Self.map("b", "2"), Self.map("c", "9"), Self.map("d", "8")], at: "10")
