@@ -42,6 +42,16 @@ enum Measurements {
         }
 
         try await createPods(client, namespace: namespace)
+        // The same list without decoding into models: the server's and the transfer's share.
+        var rawSamples: [Double] = []
+        let path = "/api/v1/namespaces/\(namespace)/pods"
+        for iteration in 0..<(listIterations + 3) {
+            let start = clock.now
+            let answer = try await client.rawRequest(
+                method: "GET", path: path, query: [("labelSelector", "bench=list")])
+            guard answer.statusCode == 200 else { throw KubeError.invalidResponse("raw list: \(answer.statusCode)") }
+            if iteration >= 3 { rawSamples.append(milliseconds(clock.now - start)) }
+        }
         var listSamples: [Double] = []
         for iteration in 0..<(listIterations + 3) {
             let start = clock.now
@@ -58,6 +68,8 @@ enum Measurements {
             "lease_get_update_p99_ms": percentile(leaseSamples, 0.99),
             "list_1000_pods_p50_ms": percentile(listSamples, 0.5),
             "list_1000_pods_p99_ms": percentile(listSamples, 0.99),
+            "list_1000_pods_undecoded_p50_ms": percentile(rawSamples, 0.5),
+            "list_1000_pods_undecoded_p99_ms": percentile(rawSamples, 0.99),
             "lease_iterations": Double(leaseIterations), "list_iterations": Double(listIterations),
         ]
     }

@@ -97,4 +97,7 @@ print(
 var results: [String: Any] = figures
 results["transport"] = transport
 results["server"] = "kube-apiserver v1.20.2"
+print(
+    "    of which server + transfer (undecoded)   \(format(figures["list_1000_pods_undecoded_p50_ms"]))  \(format(figures["list_1000_pods_undecoded_p99_ms"]))"
+)
 try BenchResults.merge(section: "kube", figures: results)

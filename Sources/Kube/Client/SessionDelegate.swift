@@ -104,6 +104,9 @@ final class BufferedObserver: TaskObserver {
         let overflowed = state.withLock { state -> Bool in
             guard case .waiting(let continuation, let head, var body) = state else { return false }
             guard body.count + data.count <= limit else { return true }
+            // Drop the state's reference first, so the append grows the buffer in place
+            // instead of copying everything received so far for every chunk.
+            state = .waiting(nil, head: nil, body: Data())
             body.append(data)
             state = .waiting(continuation, head: head, body: body)
             return false

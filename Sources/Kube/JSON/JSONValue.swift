@@ -17,22 +17,30 @@ public enum JSONValue: Sendable, Hashable {
 public typealias JSONObject = [String: JSONValue]
 
 extension JSONValue: Codable {
+    /// Codable offers no way to peek at a value's type, and every failed attempt throws (which
+    /// is costly), so the likeliest type goes first: objects, which make up most of a tree such
+    /// as `managedFields`, then strings; a list of 1,000 pods decodes several times faster
+    /// than with scalars first.
     public init(from decoder: any Decoder) throws {
+        if let object = try? decoder.container(keyedBy: AnyCodingKey.self) {
+            var fields = JSONObject(minimumCapacity: object.allKeys.count)
+            for key in object.allKeys { fields[key.stringValue] = try object.decode(JSONValue.self, forKey: key) }
+            self = .object(fields)
+            return
+        }
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
         } else if let value = try? container.decode(Bool.self) {
             self = .bool(value)
         } else if let value = try? container.decode(Int64.self) {
             self = .integer(value)
         } else if let value = try? container.decode(Double.self) {
             self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
         } else {
-            self = .object(try container.decode(JSONObject.self))
+            self = .array(try container.decode([JSONValue].self))
         }
     }
 

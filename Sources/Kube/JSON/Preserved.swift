@@ -31,8 +31,13 @@ public struct Preserved<Value: Codable & Sendable & Equatable & KnownFields>: Se
 extension Preserved: Codable {
     public init(from decoder: any Decoder) throws {
         value = try Value(from: decoder)
-        let everything = try decoder.singleValueContainer().decode(JSONObject.self)
-        unknownFields = everything.filter { !Value.knownFields.contains($0.key) }
+        // Only the unknown keys are decoded a second time, as raw JSON.
+        let container = try decoder.container(keyedBy: AnyCodingKey.self)
+        var unknown = JSONObject()
+        for key in container.allKeys where !Value.knownFields.contains(key.stringValue) {
+            unknown[key.stringValue] = try container.decode(JSONValue.self, forKey: key)
+        }
+        unknownFields = unknown
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -71,6 +71,24 @@ struct ClientFaultTests {
         }
     }
 
+    @Test("added latency delays an answer; past the deadline the call times out instead")
+    func latency() async throws {
+        try await Self.withDouble { double in
+            let client = try KubeClient(
+                double.configuration(), options: KubeClientOptions(requestTimeout: .seconds(10)))
+            _ = try await client.create(ConfigMap(metadata: ObjectMeta(name: "c")))
+            double.faults.add(.init(.init(method: "GET"), .delay(.milliseconds(200)), times: 1))
+            _ = try await client.get(ConfigMap.self, "c")
+            double.faults.add(.init(.init(method: "GET"), .delay(.seconds(30)), times: 1))
+            let error = try await withTimeout(.seconds(20), "deadline") {
+                await #expect(throws: KubeError.self) {
+                    try await client.get(ConfigMap.self, "c", timeout: .milliseconds(300))
+                }
+            }
+            #expect({ if case .timedOut = error { true } else { false } }())
+        }
+    }
+
     @Test("reads are retried after 503 and succeed; the server saw each attempt")
     func readRetried() async throws {
         try await Self.withDouble { double in

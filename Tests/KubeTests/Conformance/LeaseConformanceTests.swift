@@ -77,6 +77,25 @@ extension KubeServerTests {
             }
         }
 
+        @Test(
+            "an update, which does not carry managedFields, leaves the server's in place", arguments: Backend.allCases)
+        func managedFieldsSurviveUpdates(backend: Backend) async throws {
+            try await BackendContext.with(backend) { context in
+                let client = try context.client()
+                var lease = try await client.create(Self.lease("leader"))
+                let path = "/apis/coordination.k8s.io/v1/namespaces/\(context.namespace)/leases/leader"
+                let before = try JSONCoding.decode(
+                    JSONValue.self, from: try await client.rawRequest(method: "GET", path: path).body)
+                lease.spec?.holderIdentity = "pod-9"
+                _ = try await client.update(lease)
+                let after = try JSONCoding.decode(
+                    JSONValue.self, from: try await client.rawRequest(method: "GET", path: path).body)
+                #expect(after["spec"]?["holderIdentity"] == "pod-9")
+                // The double keeps no managedFields; the real server must still have them.
+                #expect((after["metadata"]?["managedFields"] == nil) == (before["metadata"]?["managedFields"] == nil))
+            }
+        }
+
         @Test("reading a missing object is NotFound", arguments: Backend.allCases)
         func missingIsNotFound(backend: Backend) async throws {
             try await BackendContext.with(backend) { context in
