@@ -144,7 +144,8 @@ actor APIStore {
 public struct RecordedRequest: Sendable, Equatable {
     public var method: String
     public var path: String
-    /// The bearer token's client name (see `KubeAPIDouble.clientName`), never the token.
+    /// Who sent it: the client name `Options.tokens` gives the bearer token, or the token
+    /// itself when no names are configured (test tokens are client identities, not secrets).
     public var client: String?
     public var isWatch: Bool
 }

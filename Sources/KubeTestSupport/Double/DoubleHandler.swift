@@ -29,7 +29,9 @@ final class DoubleHandler: Sendable {
         let token = request.bearerToken
         let isWatch = request.method == "GET" && ["true", "1"].contains(request.queryValue("watch") ?? "")
         await store.record(
-            RecordedRequest(method: request.method, path: request.path, client: token, isWatch: isWatch))
+            RecordedRequest(
+                method: request.method, path: request.path, client: token.map { options.tokens?[$0] ?? $0 },
+                isWatch: isWatch))
         var dropResponse = false
         for effect in faults.effects(method: request.method, path: request.path, client: token, isWatch: isWatch) {
             switch effect {

@@ -180,7 +180,7 @@ struct ClientFaultTests {
             await #expect(throws: KubeError.self) { try await cutOff.list(ConfigMap.self) }
             _ = try await healthy.list(ConfigMap.self)
             double.faults.heal(client: "a")
-            _ = try await cutOff.list(ConfigMap.self)
+            _ = try await cutOff.list(ConfigMap.self, timeout: .seconds(20))
         }
     }
 
