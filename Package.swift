@@ -13,7 +13,9 @@ let strict: [SwiftSetting] = [
 
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let inMemoryLogging = Target.Dependency.product(name: "InMemoryLogging", package: "swift-log")
 let swiftProtobuf = Target.Dependency.product(name: "SwiftProtobuf", package: "swift-protobuf")
+let yams = Target.Dependency.product(name: "Yams", package: "Yams")
 
 let package = Package(
     name: "pg-swarm",
@@ -28,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // Pinned exactly: scripts/proto.sh builds protoc-gen-swift from the same version.
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
+        // Kubeconfig files are YAML.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // MARK: System libraries
@@ -60,6 +64,10 @@ let package = Package(
             name: "Central",
             dependencies: ["HTTP1", "Postgres", "PGSwarmAPI", "COpenSSL", "Transport", logging, swiftProtobuf],
             swiftSettings: strict),
+        // Kubernetes REST client on URLSession (FoundationNetworking, i.e. libcurl).
+        .target(name: "Kube", dependencies: [logging, yams], swiftSettings: strict),
+        // `.bench/results.json`, shared by the benchmark executables.
+        .target(name: "BenchSupport", swiftSettings: strict),
 
         // MARK: Executables (thin mains: parse, validate, wire)
         .executableTarget(
@@ -74,12 +82,21 @@ let package = Package(
             dependencies: ["DaemonSupport", "Postgres", "Supervisor", argumentParser, logging],
             swiftSettings: strict),
         .executableTarget(
-            name: "pg-bench", dependencies: ["CLibPQ", "ChildProcesses", "Postgres", "PostgresTestSupport"],
+            name: "pg-bench",
+            dependencies: ["BenchSupport", "CLibPQ", "ChildProcesses", "Postgres", "PostgresTestSupport"],
             swiftSettings: strict),
+        .executableTarget(
+            name: "kube-bench", dependencies: ["BenchSupport", "Kube", "KubeTestSupport"], swiftSettings: strict),
+        // Diagnoses API-server reachability and CA trust from inside a pod (and in the trust test).
+        .executableTarget(name: "kube-probe", dependencies: ["Kube", logging], swiftSettings: strict),
 
         // MARK: Test support (never linked into production targets)
         .target(name: "TransportTestSupport", dependencies: ["Transport"], swiftSettings: strict),
         .target(name: "PostgresTestSupport", dependencies: ["Postgres", "ChildProcesses"], swiftSettings: strict),
+        // The in-process Kubernetes API double, the real apiserver launcher and a TLS forwarder.
+        .target(
+            name: "KubeTestSupport", dependencies: ["Kube", "Transport", "ChildProcesses", logging],
+            swiftSettings: strict),
 
         // MARK: Tests
         .testTarget(
@@ -102,6 +119,10 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "PostgresTests", dependencies: ["Postgres", "PostgresTestSupport", "ChildProcesses"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "KubeTests",
+            dependencies: ["Kube", "KubeTestSupport", "ChildProcesses", "Transport", logging, inMemoryLogging],
             swiftSettings: strict),
     ]
 )
