@@ -35,6 +35,8 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         // epoll, eventfd, accept4: not exported by Swift's Glibc module.
         .systemLibrary(name: "CTransportLinux"),
+        // gzip/deflate for gRPC message compression.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: Core libraries
         .target(name: "CPosixShims"),
@@ -45,6 +47,9 @@ let package = Package(
         // Sockets, epoll event loop and TLS (no SwiftNIO); HTTP/2 and HPACK as a sans-I/O engine.
         .target(name: "Transport", dependencies: ["COpenSSL", "CTransportLinux"], swiftSettings: strict),
         .target(name: "HTTP2", swiftSettings: strict),
+        // gRPC over HTTP2 + Transport: framing, compression, status, metadata, server and channel.
+        .target(
+            name: "GRPC", dependencies: ["HTTP2", "Transport", "CZlib", logging, swiftProtobuf], swiftSettings: strict),
         // Protobuf messages generated from Protos/ (make proto), committed.
         .target(name: "PGSwarmAPI", dependencies: [swiftProtobuf], swiftSettings: strict),
         .target(name: "GRPCInteropAPI", dependencies: [swiftProtobuf], swiftSettings: strict),

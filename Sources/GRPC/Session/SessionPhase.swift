@@ -1,0 +1,19 @@
+/// Where a session's connection is in its life.
+enum SessionPhase: Sendable {
+    /// Calls come and go.
+    case active
+    /// GOAWAY was sent or received: no new streams; the connection closes once the last one ends.
+    case draining
+    /// Flushing what is queued (a GOAWAY after an error, the last trailers), then closing.
+    case closing(GRPCStatus)
+    /// The socket is closed; calls still waiting fail with this status.
+    case closed(GRPCStatus)
+
+    /// The status calls fail with once the connection is gone, nil while it can still carry them.
+    var terminalStatus: GRPCStatus? {
+        switch self {
+        case .active, .draining: nil
+        case .closing(let status), .closed(let status): status
+        }
+    }
+}

@@ -1,0 +1,230 @@
+import HTTP2
+
+/// Everything a session guards with its lock: the HTTP/2 engine and the calls' stream slots.
+///
+/// Methods run under the lock and never block; they resume waiting tasks instead. The engine
+/// is the single source of truth about streams; slots only hold what calls have not taken yet.
+struct SessionState {
+    typealias WriterWaiter = CheckedContinuation<[UInt8]?, Never>
+    typealias CapacityWaiter = CheckedContinuation<Void, any Error>
+
+    var engine: HTTP2Connection
+    var phase = SessionPhase.active
+    var slots: [StreamID: StreamSlot] = [:]
+    var writerWaiter: WriterWaiter?
+    /// Client calls waiting for the peer's SETTINGS_MAX_CONCURRENT_STREAMS to allow one more.
+    var capacityWaiters: [CapacityWaiter] = []
+    var keepalive: KeepaliveTimer?
+    var pingPolicy: PingAbusePolicy?
+    /// When the peer must have finished the handshake; nil once it did.
+    var handshakeDeadline: Duration?
+    var peerSettingsReceived = false
+    /// Server side: streams the peer opened, for the connection to start handlers.
+    var incoming: AsyncStream<IncomingStream>.Continuation?
+    /// The peer's GOAWAY said "too_many_pings" (A8: its successors should ping half as often).
+    var peerComplainedAboutPings = false
+    /// Callbacks to run once the lock is released (they may take other locks or cancel tasks).
+    var pendingCallbacks: [@Sendable () -> Void] = []
+    let highWaterMark: Int
+
+    init(engine: HTTP2Connection, configuration: SessionConfiguration, now: Duration) {
+        self.engine = engine
+        self.highWaterMark = configuration.outboundHighWaterMark
+        self.keepalive = configuration.keepalive.map { KeepaliveTimer(configuration: $0, now: now) }
+        self.pingPolicy = configuration.pingAbusePolicy.map { PingAbusePolicy(configuration: $0) }
+        self.handshakeDeadline = now + configuration.handshakeTimeout
+    }
+
+    var hasActiveCalls: Bool { !slots.isEmpty }
+
+    // MARK: Inbound
+
+    /// Feeds received bytes to the engine and routes what it reports.
+    mutating func receive(_ bytes: [UInt8], at now: Duration) {
+        guard phase.terminalStatus == nil else { return }
+        keepalive?.receivedFrame(at: now)
+        do {
+            let events = try engine.receive(bytes, at: now)
+            for event in events {
+                route(event, at: now)
+            }
+        } catch {
+            // The engine queued GOAWAY with the error's code; flush it, then close.
+            close(after: StatusMapping.status(forConnectionError: error.code, reason: error.reason))
+        }
+        wakeWriterIfNeeded()
+    }
+
+    private mutating func route(_ event: HTTP2Event, at now: Duration) {
+        switch event {
+        case .headersReceived(let id, let fields, let endStream):
+            if slots[id] != nil {
+                slots[id]?.deliver(.headers(fields, endStream: endStream))
+            } else if engine.role == .server, case .active = phase {
+                slots[id] = StreamSlot()
+                incoming?.yield(IncomingStream(id: id, headers: fields, endStream: endStream))
+            }
+        case .trailersReceived(let id, let fields):
+            slots[id]?.deliver(.trailers(fields))
+        case .dataReceived(let id, let data, let endStream):
+            if slots[id] != nil {
+                slots[id]?.deliver(.data(data, endStream: endStream))
+            } else {
+                // Nobody will read it: give the window back at once.
+                engine.acknowledgeReceivedData(streamID: id, byteCount: data.count)
+            }
+        case .streamClosed(let id, let reason):
+            slots[id]?.deliver(.closed(reason))
+            if reason != .finished, let onAbort = slots[id]?.onAbort {
+                slots[id]?.onAbort = nil
+                pendingCallbacks.append(onAbort)
+            }
+            wakeCapacityWaiters()
+        case .windowUpdated:
+            break
+        case .settingsReceived:
+            peerSettingsReceived = true
+            if engine.unacknowledgedSettingsCount == 0 { handshakeDeadline = nil }
+            wakeCapacityWaiters()
+        case .settingsAcknowledged:
+            if peerSettingsReceived { handshakeDeadline = nil }
+        case .pingReceived:
+            judgePing(at: now)
+        case .pingAcknowledged(let data):
+            keepalive?.receivedPingAck(data, at: now)
+        case .goAwayReceived(_, let code, let debugData):
+            if code == .enhanceYourCalm && debugData == PingAbusePolicy.goAwayDebugData {
+                peerComplainedAboutPings = true
+            }
+            if case .active = phase { phase = .draining }
+            wakeCapacityWaiters()
+        }
+    }
+
+    private mutating func judgePing(at now: Duration) {
+        guard var policy = pingPolicy else { return }
+        let verdict = policy.receivedPing(at: now, hasActiveCalls: hasActiveCalls)
+        pingPolicy = policy
+        switch verdict {
+        case .accepted, .struck:
+            break
+        case .tooManyPings:
+            engine.goAway(code: .enhanceYourCalm, debugData: PingAbusePolicy.goAwayDebugData)
+            close(after: GRPCStatus(.unavailable, "connection closed: the peer sent too many pings"))
+        }
+    }
+
+    // MARK: Outbound bookkeeping
+
+    /// We sent headers or data: the peer may ping again (PingAbusePolicy).
+    mutating func sentHeadersOrData() {
+        pingPolicy?.sentHeadersOrData()
+    }
+
+    /// Wakes the writer when there is something for it: bytes, or the end of the connection.
+    mutating func wakeWriterIfNeeded() {
+        guard let waiter = writerWaiter else { return }
+        if let output = takeOutput() {
+            writerWaiter = nil
+            waiter.resume(returning: output)
+        } else if isFinished {
+            writerWaiter = nil
+            waiter.resume(returning: nil)
+        }
+    }
+
+    /// Bytes for the socket, nil when there are none. Moving DATA into the output frees room in
+    /// stream queues, so waiting senders are looked at, and pending resets are sent.
+    mutating func takeOutput() -> [UInt8]? {
+        guard engine.hasDataToSend else { return nil }
+        var output = engine.dataToSend()
+        sendPendingResets()
+        if engine.hasDataToSend {
+            output += engine.dataToSend()
+        }
+        wakeSenders()
+        return output.isEmpty ? nil : output
+    }
+
+    /// True when the writer has nothing left to do and the socket can close.
+    var isFinished: Bool {
+        switch phase {
+        case .active: false
+        case .draining: engine.isDrained && !engine.hasDataToSend
+        case .closing, .closed: !engine.hasDataToSend
+        }
+    }
+
+    private mutating func sendPendingResets() {
+        for (id, slot) in slots {
+            guard let code = slot.resetAfterFlush, !engine.hasQueuedOutput(streamID: id) else { continue }
+            slots[id]?.resetAfterFlush = nil
+            // The stream may have closed meanwhile (the peer finished too): then nothing to reset.
+            try? engine.resetStream(streamID: id, code: code)
+        }
+    }
+
+    private mutating func wakeSenders() {
+        for (id, slot) in slots where slot.sendWaiter != nil {
+            if engine.bufferedOutboundByteCount(streamID: id) <= highWaterMark {
+                let waiter = slots[id]?.sendWaiter
+                slots[id]?.sendWaiter = nil
+                waiter?.resume()
+            }
+        }
+    }
+
+    mutating func wakeCapacityWaiters() {
+        let waiters = capacityWaiters
+        capacityWaiters.removeAll()
+        for waiter in waiters {
+            waiter.resume()
+        }
+    }
+
+    // MARK: Closing
+
+    /// Flush what is queued, then close; every call still here fails with `status`.
+    mutating func close(after status: GRPCStatus) {
+        switch phase {
+        case .active, .draining: phase = .closing(status)
+        case .closing, .closed: return
+        }
+        failAllCalls(with: status)
+    }
+
+    /// The socket is gone.
+    mutating func markClosed(_ status: GRPCStatus) {
+        let final = phase.terminalStatus ?? status
+        phase = .closed(final)
+        failAllCalls(with: final)
+        if let waiter = writerWaiter {
+            writerWaiter = nil
+            waiter.resume(returning: nil)
+        }
+    }
+
+    private mutating func failAllCalls(with status: GRPCStatus) {
+        for id in Array(slots.keys) {
+            slots[id]?.fail(with: status)
+            if let onAbort = slots[id]?.onAbort {
+                slots[id]?.onAbort = nil
+                pendingCallbacks.append(onAbort)
+            }
+        }
+        let waiters = capacityWaiters
+        capacityWaiters.removeAll()
+        for waiter in waiters {
+            waiter.resume(throwing: status)
+        }
+        incoming?.finish()
+        incoming = nil
+    }
+}
+
+/// A stream the peer opened (server side): its request headers, for the server to route.
+struct IncomingStream: Sendable {
+    let id: StreamID
+    let headers: [HeaderField]
+    let endStream: Bool
+}
