@@ -54,6 +54,11 @@ let package = Package(
         .target(name: "PGSwarmAPI", dependencies: [swiftProtobuf], swiftSettings: strict),
         .target(name: "GRPCInteropAPI", dependencies: [swiftProtobuf], swiftSettings: strict),
         .target(name: "DaemonSupport", dependencies: [argumentParser, logging], swiftSettings: strict),
+        // Hand-written method descriptors of pgswarm.v1 and grpc.health.v1, and the health service.
+        .target(name: "PGSwarmRPC", dependencies: ["GRPC", "PGSwarmAPI", swiftProtobuf], swiftSettings: strict),
+        // grpc.testing.TestService: descriptors, the interop server and the interop client cases.
+        .target(
+            name: "GRPCInterop", dependencies: ["GRPC", "GRPCInteropAPI", swiftProtobuf], swiftSettings: strict),
 
         // MARK: Executables (thin mains: parse, validate, wire)
         .executableTarget(
@@ -64,6 +69,11 @@ let package = Package(
         .executableTarget(
             name: "failover-sidecar", dependencies: ["DaemonSupport", "Postgres", argumentParser, logging],
             swiftSettings: strict),
+        .executableTarget(
+            name: "grpc-interop",
+            dependencies: [
+                "DaemonSupport", "GRPC", "GRPCInterop", "HTTP2", "PGSwarmRPC", "Transport", argumentParser, logging,
+            ], swiftSettings: strict),
         .executableTarget(
             name: "pg-bench", dependencies: ["CLibPQ", "ChildProcesses", "Postgres", "PostgresTestSupport"],
             swiftSettings: strict),

@@ -75,7 +75,7 @@ final class HTTP2Session: Sendable {
                 guard !bytes.isEmpty else { break }
                 let now = now()
                 let stillOpen = withState { state in
-                    state.receive(bytes, at: now)
+                    state.receive(bytes, at: now, logger: logger)
                     return state.phase.terminalStatus == nil
                 }
                 if !stillOpen { return }

@@ -1,4 +1,5 @@
 import HTTP2
+import Logging
 
 /// Everything a session guards with its lock: the HTTP/2 engine and the calls' stream slots.
 ///
@@ -40,13 +41,13 @@ struct SessionState {
     // MARK: Inbound
 
     /// Feeds received bytes to the engine and routes what it reports.
-    mutating func receive(_ bytes: [UInt8], at now: Duration) {
+    mutating func receive(_ bytes: [UInt8], at now: Duration, logger: Logger) {
         guard phase.terminalStatus == nil else { return }
         keepalive?.receivedFrame(at: now)
         do {
             let events = try engine.receive(bytes, at: now)
             for event in events {
-                route(event, at: now)
+                route(event, at: now, logger: logger)
             }
         } catch {
             // The engine queued GOAWAY with the error's code; flush it, then close.
@@ -55,7 +56,7 @@ struct SessionState {
         wakeWriterIfNeeded()
     }
 
-    private mutating func route(_ event: HTTP2Event, at now: Duration) {
+    private mutating func route(_ event: HTTP2Event, at now: Duration, logger: Logger) {
         switch event {
         case .headersReceived(let id, let fields, let endStream):
             if slots[id] != nil {
@@ -89,8 +90,11 @@ struct SessionState {
         case .settingsAcknowledged:
             if peerSettingsReceived { handshakeDeadline = nil }
         case .pingReceived:
-            judgePing(at: now)
+            judgePing(at: now, logger: logger)
         case .pingAcknowledged(let data):
+            if case .awaitingAck(data: data, sentAt: _)? = keepalive?.state {
+                logger.debug("grpc keepalive ping acknowledged")
+            }
             keepalive?.receivedPingAck(data, at: now)
         case .goAwayReceived(_, let code, let debugData):
             if code == .enhanceYourCalm && debugData == PingAbusePolicy.goAwayDebugData {
@@ -101,14 +105,17 @@ struct SessionState {
         }
     }
 
-    private mutating func judgePing(at now: Duration) {
+    private mutating func judgePing(at now: Duration, logger: Logger) {
         guard var policy = pingPolicy else { return }
         let verdict = policy.receivedPing(at: now, hasActiveCalls: hasActiveCalls)
         pingPolicy = policy
         switch verdict {
-        case .accepted, .struck:
-            break
+        case .accepted:
+            logger.debug("grpc ping received")
+        case .struck(let strikes):
+            logger.debug("grpc ping received too soon", metadata: ["grpc.ping_strikes": "\(strikes)"])
         case .tooManyPings:
+            logger.notice("grpc connection closed: too many pings")
             engine.goAway(code: .enhanceYourCalm, debugData: PingAbusePolicy.goAwayDebugData)
             close(after: GRPCStatus(.unavailable, "connection closed: the peer sent too many pings"))
         }
