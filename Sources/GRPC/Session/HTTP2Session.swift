@@ -74,17 +74,18 @@ final class HTTP2Session: Sendable {
                 let bytes = try await transport.read(maxBytes: SessionConfiguration.readChunkSize, deadline: .never)
                 guard !bytes.isEmpty else { break }
                 let now = now()
-                let stillOpen = withState { state in
-                    state.receive(bytes, at: now, logger: logger)
-                    return state.phase.terminalStatus == nil
-                }
-                if !stillOpen { return }
+                // Once the connection is closing, this still reads (and the state ignores what
+                // it reads), so unread input never makes the kernel answer our GOAWAY with RST.
+                withState { $0.receive(bytes, at: now, logger: logger) }
             }
         } catch {
             ending = GRPCStatus(.unavailable, "connection lost: \(error)")
         }
         logger.debug("grpc connection read side ended", metadata: ["grpc.reason": "\(ending.message)"])
-        withState { $0.markClosed(ending) }
+        withState { state in
+            state.markClosed(ending)
+            state.readerEnded()
+        }
         transport.close()
     }
 
@@ -99,8 +100,36 @@ final class HTTP2Session: Sendable {
                 break
             }
         }
+        let lingering = withState { state in
+            if case .closing = state.phase { return true }
+            return false
+        }
+        if lingering {
+            await lingerForPeer()
+        }
         withState { $0.markClosed(GRPCStatus(.unavailable, "connection closed")) }
         transport.close()
+    }
+
+    /// After a GOAWAY we closed on, gives the peer a moment to read it and close first: closing
+    /// a socket with unread input makes the kernel send RST, and the peer may lose the GOAWAY.
+    private func lingerForPeer() async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await withTaskCancellationHandler {
+                    await withCheckedContinuation { continuation in
+                        self.withState { $0.awaitReaderEnd(continuation) }
+                    }
+                } onCancel: {
+                    self.withState { $0.stopAwaitingReaderEnd() }
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: self.configuration.lingerTimeout)
+            }
+            _ = await group.next()
+            group.cancelAll()
+        }
     }
 
     /// The next bytes to write; nil once the connection is finished.

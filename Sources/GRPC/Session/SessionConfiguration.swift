@@ -17,6 +17,9 @@ public struct SessionConfiguration: Sendable {
     public var outboundHighWaterMark: Int
     /// How long closing waits for queued bytes to leave before it drops the socket anyway.
     public var closeFlushTimeout: Duration
+    /// How long a connection we close after an error keeps reading (and ignoring) input once its
+    /// GOAWAY is out, so the peer can read the GOAWAY before our close resets the connection.
+    public var lingerTimeout: Duration
     /// How long one write may wait for a peer that does not read. Flow control already stops
     /// us sending more than the peer asked for, so a stall this long means the peer is stuck.
     public var writeTimeout: Duration
@@ -25,7 +28,7 @@ public struct SessionConfiguration: Sendable {
         http2: HTTP2Configuration = SessionConfiguration.defaultHTTP2, keepalive: KeepaliveConfiguration? = nil,
         pingAbusePolicy: PingAbusePolicy.Configuration? = nil, handshakeTimeout: Duration = .seconds(10),
         outboundHighWaterMark: Int = 256 * 1024, closeFlushTimeout: Duration = .seconds(5),
-        writeTimeout: Duration = .seconds(60)
+        writeTimeout: Duration = .seconds(60), lingerTimeout: Duration = .seconds(2)
     ) {
         self.http2 = http2
         self.keepalive = keepalive
@@ -34,6 +37,7 @@ public struct SessionConfiguration: Sendable {
         self.outboundHighWaterMark = outboundHighWaterMark
         self.closeFlushTimeout = closeFlushTimeout
         self.writeTimeout = writeTimeout
+        self.lingerTimeout = lingerTimeout
     }
 
     /// HTTP/2 defaults for gRPC: a 1 MiB stream window and an 8 MiB connection window, so large

@@ -24,6 +24,9 @@ struct SessionState {
     var incoming: AsyncStream<IncomingStream>.Continuation?
     /// The peer's GOAWAY said "too_many_pings" (A8: its successors should ping half as often).
     var peerComplainedAboutPings = false
+    /// The writer waiting for the reader to see the peer close (lingering close).
+    var lingerWaiter: CheckedContinuation<Void, Never>?
+    var hasReaderEnded = false
     /// Callbacks to run once the lock is released (they may take other locks or cancel tasks).
     var pendingCallbacks: [@Sendable () -> Void] = []
     let highWaterMark: Int
@@ -190,6 +193,25 @@ struct SessionState {
     }
 
     // MARK: Closing
+
+    mutating func readerEnded() {
+        hasReaderEnded = true
+        lingerWaiter?.resume()
+        lingerWaiter = nil
+    }
+
+    mutating func stopAwaitingReaderEnd() {
+        lingerWaiter?.resume()
+        lingerWaiter = nil
+    }
+
+    mutating func awaitReaderEnd(_ continuation: CheckedContinuation<Void, Never>) {
+        if hasReaderEnded || Task.isCancelled {
+            continuation.resume()
+        } else {
+            lingerWaiter = continuation
+        }
+    }
 
     /// Flush what is queued, then close; every call still here fails with `status`.
     mutating func close(after status: GRPCStatus) {
