@@ -86,6 +86,12 @@ let package = Package(
         .testTarget(
             name: "TransportTests", dependencies: ["Transport", "TransportTestSupport"], swiftSettings: strict),
         .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2"], exclude: ["Resources"], swiftSettings: strict),
+        .testTarget(
+            name: "GRPCTests",
+            dependencies: [
+                "GRPC", "GRPCInterop", "GRPCInteropAPI", "HTTP2", "PGSwarmAPI", "PGSwarmRPC", "Transport", logging, swiftProtobuf,
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ], swiftSettings: strict),
         .testTarget(name: "ChildProcessesTests", dependencies: ["ChildProcesses"], swiftSettings: strict),
         .testTarget(
             name: "PGSwarmAPITests", dependencies: ["PGSwarmAPI", "GRPCInteropAPI", swiftProtobuf],

@@ -1,5 +1,6 @@
 public import Logging
 import Synchronization
+import HTTP2
 import Transport
 
 /// A client's connection to one server, shared by any number of concurrent calls (each is an
@@ -23,11 +24,18 @@ public final class GRPCChannel: Sendable {
     let state: Mutex<State>
     let epoch = ContinuousClock.now
 
+    /// Checks the configuration; nothing connects until the first call.
     /// - Parameter random: the source of backoff jitter (tests pass a seeded generator).
     public init(
         configuration: GRPCChannelConfiguration, logger: Logger,
         random: any RandomNumberGenerator & Sendable = SystemRandomNumberGenerator()
-    ) {
+    ) throws(GRPCStatus) {
+        try configuration.backoff.validate()
+        do {
+            try configuration.connection.http2.validate()
+        } catch {
+            throw GRPCStatus(.invalidArgument, "invalid HTTP/2 configuration: \(error)")
+        }
         self.configuration = configuration
         var logger = logger
         logger[metadataKey: "grpc.target"] = "\(configuration.host):\(configuration.port)"
@@ -54,6 +62,8 @@ public final class GRPCChannel: Sendable {
             return Array(state.connectionTasks.values)
         }
         for task in tasks {
+            // Attempts still dialling stop at once; a connection that is up has just been closed.
+            task.cancel()
             await task.value
         }
     }

@@ -26,11 +26,12 @@ public struct KeepaliveTimer: Hashable, Sendable {
         self.state = .waiting(lastActivity: now)
     }
 
-    /// When `tick` next has something to decide.
+    /// When `tick` next has something to decide. While a PING is out this is no later than one
+    /// interval after it left: the ACK may come early and make the next PING due by then.
     public var nextDeadline: Duration {
         switch state {
         case .waiting(let lastActivity): lastActivity + configuration.interval
-        case .awaitingAck(_, let sentAt): sentAt + configuration.timeout
+        case .awaitingAck(_, let sentAt): sentAt + min(configuration.timeout, configuration.interval)
         }
     }
 

@@ -101,7 +101,7 @@ final class HTTP2Session: Sendable {
             }
         }
         let lingering = withState { state in
-            if case .closing = state.phase { return true }
+            if case .closing(_, lingers: true) = state.phase { return true }
             return false
         }
         if lingering {

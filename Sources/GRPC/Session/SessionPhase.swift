@@ -5,7 +5,9 @@ enum SessionPhase: Sendable {
     /// GOAWAY was sent or received: no new streams; the connection closes once the last one ends.
     case draining
     /// Flushing what is queued (a GOAWAY after an error, the last trailers), then closing.
-    case closing(GRPCStatus)
+    /// `lingers`: the peer broke the rules and may still be sending, so keep reading a moment
+    /// after the GOAWAY is out (see `SessionConfiguration.lingerTimeout`).
+    case closing(GRPCStatus, lingers: Bool)
     /// The socket is closed; calls still waiting fail with this status.
     case closed(GRPCStatus)
 
@@ -13,7 +15,7 @@ enum SessionPhase: Sendable {
     var terminalStatus: GRPCStatus? {
         switch self {
         case .active, .draining: nil
-        case .closing(let status), .closed(let status): status
+        case .closing(let status, _), .closed(let status): status
         }
     }
 }

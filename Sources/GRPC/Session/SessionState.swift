@@ -54,7 +54,7 @@ struct SessionState {
             }
         } catch {
             // The engine queued GOAWAY with the error's code; flush it, then close.
-            close(after: StatusMapping.status(forConnectionError: error.code, reason: error.reason))
+            close(after: StatusMapping.status(forConnectionError: error.code, reason: error.reason), lingering: true)
         }
         wakeWriterIfNeeded()
     }
@@ -103,7 +103,13 @@ struct SessionState {
             if code == .enhanceYourCalm && debugData == PingAbusePolicy.goAwayDebugData {
                 peerComplainedAboutPings = true
             }
-            if case .active = phase { phase = .draining }
+            if code != .noError {
+                // An error GOAWAY means the peer is terminating the connection (RFC 9113 §6.8):
+                // close our side too instead of waiting for its socket to go.
+                close(after: GRPCStatus(.unavailable, "the peer closed the connection with \(code)"))
+            } else if case .active = phase {
+                phase = .draining
+            }
             wakeCapacityWaiters()
         }
     }
@@ -120,7 +126,7 @@ struct SessionState {
         case .tooManyPings:
             logger.notice("grpc connection closed: too many pings")
             engine.goAway(code: .enhanceYourCalm, debugData: PingAbusePolicy.goAwayDebugData)
-            close(after: GRPCStatus(.unavailable, "connection closed: the peer sent too many pings"))
+            close(after: GRPCStatus(.unavailable, "connection closed: the peer sent too many pings"), lingering: true)
         }
     }
 
@@ -214,9 +220,9 @@ struct SessionState {
     }
 
     /// Flush what is queued, then close; every call still here fails with `status`.
-    mutating func close(after status: GRPCStatus) {
+    mutating func close(after status: GRPCStatus, lingering: Bool = false) {
         switch phase {
-        case .active, .draining: phase = .closing(status)
+        case .active, .draining: phase = .closing(status, lingers: lingering)
         case .closing, .closed: return
         }
         failAllCalls(with: status)
