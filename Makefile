@@ -34,6 +34,8 @@ run: deps build
 bench: deps
 	$(SWIFT) build -c release --product pg-bench
 	.build/release/pg-bench
+	$(SWIFT) build -c release --product grpc-bench
+	.build/release/grpc-bench
 
 proto:
 	bash scripts/proto.sh

@@ -75,8 +75,17 @@ let package = Package(
                 "DaemonSupport", "GRPC", "GRPCInterop", "HTTP2", "PGSwarmRPC", "Transport", argumentParser, logging,
             ], swiftSettings: strict),
         .executableTarget(
-            name: "pg-bench", dependencies: ["CLibPQ", "ChildProcesses", "Postgres", "PostgresTestSupport"],
+            name: "pg-bench", dependencies: ["BenchSupport", "CLibPQ", "ChildProcesses", "Postgres", "PostgresTestSupport"],
             swiftSettings: strict),
+
+        .executableTarget(
+            name: "grpc-bench",
+            dependencies: [
+                "BenchSupport", "GRPC", "GRPCInterop", "GRPCInteropAPI", "HTTP2", "PGSwarmAPI", "PGSwarmRPC", logging,
+                swiftProtobuf,
+            ], swiftSettings: strict),
+        // `.bench/results.json` for the benchmark executables.
+        .target(name: "BenchSupport", swiftSettings: strict),
 
         // MARK: Test support (never linked into production targets)
         .target(name: "TransportTestSupport", dependencies: ["Transport"], swiftSettings: strict),
@@ -89,7 +98,8 @@ let package = Package(
         .testTarget(
             name: "GRPCTests",
             dependencies: [
-                "GRPC", "GRPCInterop", "GRPCInteropAPI", "HTTP2", "PGSwarmAPI", "PGSwarmRPC", "Transport", logging, swiftProtobuf,
+                "GRPC", "GRPCInterop", "GRPCInteropAPI", "HTTP2", "PGSwarmAPI", "PGSwarmRPC", "Transport", logging,
+                swiftProtobuf,
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ], swiftSettings: strict),
         .testTarget(name: "ChildProcessesTests", dependencies: ["ChildProcesses"], swiftSettings: strict),

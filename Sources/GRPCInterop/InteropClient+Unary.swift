@@ -67,7 +67,8 @@ enum InteropClient {
             $0.payload = zeros(271_828)
         }
         let unary = try await channel.unaryCall(TestServiceMethods.unaryCall, request, options: options)
-        try Check.equal(unary.initialMetadata[TestServiceProvider.echoInitialKey], initialValue, "unary initial metadata")
+        try Check.equal(
+            unary.initialMetadata[TestServiceProvider.echoInitialKey], initialValue, "unary initial metadata")
         try Check.equal(
             unary.trailingMetadata.binaryValue(TestServiceProvider.echoTrailingKey), trailingValue,
             "unary trailing metadata")

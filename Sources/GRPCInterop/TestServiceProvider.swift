@@ -63,7 +63,8 @@ public struct TestServiceProvider: GRPCService {
             throw GRPCStatus(.invalidArgument, "expected a compressed request")
         }
         if request.hasResponseStatus, request.responseStatus.code != 0 {
-            throw GRPCStatus(GRPCStatus.Code(wireValue: Int(request.responseStatus.code)), request.responseStatus.message)
+            throw GRPCStatus(
+                GRPCStatus.Code(wireValue: Int(request.responseStatus.code)), request.responseStatus.message)
         }
         if request.hasResponseCompressed {
             context.compressResponses = request.responseCompressed.value
@@ -85,7 +86,8 @@ public struct TestServiceProvider: GRPCService {
             try await writer.write(response, compress: parameters.hasCompressed ? parameters.compressed.value : nil)
         }
         if request.hasResponseStatus, request.responseStatus.code != 0 {
-            throw GRPCStatus(GRPCStatus.Code(wireValue: Int(request.responseStatus.code)), request.responseStatus.message)
+            throw GRPCStatus(
+                GRPCStatus.Code(wireValue: Int(request.responseStatus.code)), request.responseStatus.message)
         }
     }
 

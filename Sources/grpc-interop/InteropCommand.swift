@@ -108,7 +108,8 @@ extension InteropCommand {
         func run() async throws {
             bootstrapLogging(level: logLevel)
             let cases = try selectedCases()
-            let channel = try GRPCChannel(configuration: try channelConfiguration(), logger: Logger(label: "grpc-interop.client"))
+            let channel = try GRPCChannel(
+                configuration: try channelConfiguration(), logger: Logger(label: "grpc-interop.client"))
             var failures = 0
             for testCase in cases {
                 let started = ContinuousClock.now

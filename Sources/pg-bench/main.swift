@@ -1,3 +1,4 @@
+import BenchSupport
 import CLibPQ
 import ChildProcesses
 import Foundation

@@ -120,7 +120,8 @@ struct ChannelBehaviourTests {
         // A listener that never accepts: the TCP handshake completes in the backlog, TLS never starts.
         let listener = try await TCPListener.bind(host: "127.0.0.1", port: 0)
         let pki = try TestPKI.shared.get()
-        let context = try TLSClientContext(configuration: TLSClientConfiguration(trustRoots: .caFile(pki.caCertificate)))
+        let context = try TLSClientContext(
+            configuration: TLSClientConfiguration(trustRoots: .caFile(pki.caCertificate)))
         var configuration = GRPCChannelConfiguration(host: "127.0.0.1", port: listener.port)
         configuration.security = .tls(context, serverNameOverride: TestPKI.serverName)
         let channel = try GRPCChannel(configuration: configuration, logger: TestServer.silent)

@@ -24,7 +24,8 @@ struct CompressionTests {
     @Test("a message may opt out of compression, and identity never compresses")
     func optOut() throws {
         let gzip = MessageCompressor(algorithm: .gzip, maxDecompressedSize: 100)
-        #expect(try gzip.frame([1, 2], compress: false) == LengthPrefixedMessage(isCompressed: false, payload: [1, 2]))
+        #expect(
+            try gzip.frame([1, 2], compress: false) == LengthPrefixedMessage(isCompressed: false, payload: [1, 2]))
         let identity = MessageCompressor(algorithm: .identity, maxDecompressedSize: 100)
         #expect(try identity.frame([1, 2], compress: true).isCompressed == false)
     }

@@ -35,15 +35,19 @@ struct DeframerFuzzTests {
         for _ in 0..<Int.random(in: 1...3, using: &random) {
             switch Int.random(in: 0..<5, using: &random) {
             case 0 where !bytes.isEmpty:
-                bytes[Int.random(in: 0..<bytes.count, using: &random)] ^= UInt8(1 << Int.random(in: 0..<8, using: &random))
+                bytes[Int.random(in: 0..<bytes.count, using: &random)] ^= UInt8(
+                    1 << Int.random(in: 0..<8, using: &random))
             case 1 where !bytes.isEmpty:
                 bytes[Int.random(in: 0..<bytes.count, using: &random)] = UInt8.random(in: 0...255, using: &random)
             case 2:
-                bytes.insert(UInt8.random(in: 0...255, using: &random), at: Int.random(in: 0...bytes.count, using: &random))
+                bytes.insert(
+                    UInt8.random(in: 0...255, using: &random), at: Int.random(in: 0...bytes.count, using: &random))
             case 3:
                 bytes = Array(bytes.prefix(Int.random(in: 0...bytes.count, using: &random)))
             default:
-                bytes += (0..<Int.random(in: 0...6, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+                bytes += (0..<Int.random(in: 0...6, using: &random)).map { _ in
+                    UInt8.random(in: 0...255, using: &random)
+                }
             }
         }
         return bytes
@@ -60,7 +64,9 @@ struct DeframerFuzzTests {
         for iteration in 0..<Self.iterations {
             let input: [UInt8]
             if iteration % 4 == 0 {
-                input = (0..<Int.random(in: 0...32, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+                input = (0..<Int.random(in: 0...32, using: &random)).map { _ in
+                    UInt8.random(in: 0...255, using: &random)
+                }
             } else {
                 input = Self.mutate(corpus[iteration % corpus.count], using: &random)
             }

@@ -30,7 +30,10 @@ struct FramingTests {
     func tooLarge() {
         var deframer = MessageDeframer(maxMessageSize: 4 << 20)
         deframer.append([0, 0x00, 0x40, 0x00, 0x01])
-        #expect(throws: GRPCStatus(.resourceExhausted, "received message of 4194305 bytes exceeds the limit of 4194304 bytes")) {
+        #expect(
+            throws: GRPCStatus(
+                .resourceExhausted, "received message of 4194305 bytes exceeds the limit of 4194304 bytes")
+        ) {
             try deframer.nextMessage()
         }
     }

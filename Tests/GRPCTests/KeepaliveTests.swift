@@ -77,7 +77,8 @@ struct KeepaliveTests {
     func timerWithoutCalls() {
         var timer = KeepaliveTimer(configuration: .init(interval: .seconds(10)), now: .zero)
         #expect(timer.tick(at: .seconds(10), hasActiveCalls: false) == .none)
-        var permitted = KeepaliveTimer(configuration: .init(interval: .seconds(10), permitWithoutCalls: true), now: .zero)
+        var permitted = KeepaliveTimer(
+            configuration: .init(interval: .seconds(10), permitWithoutCalls: true), now: .zero)
         #expect(permitted.tick(at: .seconds(10), hasActiveCalls: false) != .none)
     }
 }

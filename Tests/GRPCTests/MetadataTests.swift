@@ -27,7 +27,8 @@ struct MetadataTests {
     @Test("reserved headers never appear as metadata, in either direction")
     func reserved() {
         let headers = [
-            HeaderField(":path", "/a/b"), HeaderField("content-type", "application/grpc"), HeaderField("te", "trailers"),
+            HeaderField(":path", "/a/b"), HeaderField("content-type", "application/grpc"),
+            HeaderField("te", "trailers"),
             HeaderField("grpc-timeout", "1S"), HeaderField("grpc-encoding", "gzip"), HeaderField("x-user", "u"),
         ]
         #expect(Metadata(headers: headers).entries.map(\.key) == ["x-user"])

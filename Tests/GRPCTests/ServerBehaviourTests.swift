@@ -119,7 +119,9 @@ struct ServerBehaviourTests {
             let list = try await channel.unary(HealthMethods.list, .init())
             #expect(list.statuses["grpc.testing.TestService"]?.status == .serving)
             let seen = try await within(.seconds(10)) {
-                try await channel.serverStreaming(HealthMethods.watch, .with { $0.service = "grpc.testing.TestService" }) {
+                try await channel.serverStreaming(
+                    HealthMethods.watch, .with { $0.service = "grpc.testing.TestService" }
+                ) {
                     call in
                     var seen: [Grpc_Health_V1_HealthCheckResponse.ServingStatus] = []
                     for try await update in call.responses {

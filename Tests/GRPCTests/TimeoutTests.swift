@@ -33,7 +33,8 @@ struct TimeoutTests {
         }
     }
 
-    @Test("a formatted timeout parses back to at least the original", arguments: [1, 999, 123_456_789, 7_777_777_777_777])
+    @Test(
+        "a formatted timeout parses back to at least the original", arguments: [1, 999, 123_456_789, 7_777_777_777_777])
     func roundTrip(_ nanoseconds: Int64) throws {
         let duration = Duration.nanoseconds(nanoseconds)
         let parsed = try #require(GRPCTimeout.parse(GRPCTimeout.format(duration)))

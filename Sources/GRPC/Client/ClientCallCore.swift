@@ -218,7 +218,8 @@ final class ClientCallCore: Sendable {
         case .finished: GRPCStatus(.internalError, "the server ended the call without a status")
         case .resetByPeer(let code): StatusMapping.status(forReset: code, sentBy: .server)
         case .resetLocally(let code): GRPCStatus(.internalError, "the server broke HTTP/2 rules on the call (\(code))")
-        case .notProcessedByPeer: GRPCStatus(.unavailable, "the server closed the connection before processing the call")
+        case .notProcessedByPeer:
+            GRPCStatus(.unavailable, "the server closed the connection before processing the call")
         }
     }
 

@@ -111,8 +111,10 @@ extension GRPCChannel {
             connection.keepalive = withState { $0.keepalive }
             session = try HTTP2Session(role: .client, transport: transport, configuration: connection, logger: logger)
         } catch {
-            let status = GRPCStatus(.unavailable, "cannot connect to \(configuration.host):\(configuration.port): \(error)")
-            logger.debug("grpc connection attempt failed", metadata: ["grpc.attempt": "\(attempt)", "grpc.error": "\(error)"])
+            let status = GRPCStatus(
+                .unavailable, "cannot connect to \(configuration.host):\(configuration.port): \(error)")
+            logger.debug(
+                "grpc connection attempt failed", metadata: ["grpc.attempt": "\(attempt)", "grpc.error": "\(error)"])
             let now = now()
             withState { state in
                 apply(

@@ -31,7 +31,8 @@ public struct GRPCChannelConfiguration: Sendable {
     public init(
         host: String, port: UInt16, security: Security = .plaintext, connectTimeout: Duration = .seconds(20),
         backoff: ConnectionBackoff = ConnectionBackoff(), connection: SessionConfiguration = SessionConfiguration(),
-        maxReceiveMessageSize: Int = 4 << 20, supportedEncodings: [CompressionAlgorithm] = [.gzip, .deflate, .identity],
+        maxReceiveMessageSize: Int = 4 << 20,
+        supportedEncodings: [CompressionAlgorithm] = [.gzip, .deflate, .identity],
         defaultTimeout: Duration? = nil
     ) {
         self.host = host

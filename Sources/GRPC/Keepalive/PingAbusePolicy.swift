@@ -15,7 +15,9 @@ public struct PingAbusePolicy: Hashable, Sendable {
         /// Strikes tolerated before the connection is closed; 0 disables enforcement. Default 2.
         public var maxPingStrikes: Int
 
-        public init(minimumPingInterval: Duration = .seconds(300), permitWithoutCalls: Bool = false, maxPingStrikes: Int = 2) {
+        public init(
+            minimumPingInterval: Duration = .seconds(300), permitWithoutCalls: Bool = false, maxPingStrikes: Int = 2
+        ) {
             self.minimumPingInterval = minimumPingInterval
             self.permitWithoutCalls = permitWithoutCalls
             self.maxPingStrikes = maxPingStrikes

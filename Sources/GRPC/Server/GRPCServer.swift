@@ -45,7 +45,9 @@ public final class GRPCServer: Sendable {
         await withDiscardingTaskGroup { group in
             while let tcp = try? await listener.accept(deadline: .never) {
                 if sessions.withLock({ $0.count }) >= configuration.maxConnections {
-                    logger.notice("grpc connection refused: too many connections", metadata: ["grpc.peer": "\(tcp.peerDescription)"])
+                    logger.notice(
+                        "grpc connection refused: too many connections",
+                        metadata: ["grpc.peer": "\(tcp.peerDescription)"])
                     tcp.close()
                     continue
                 }
@@ -93,7 +95,9 @@ public final class GRPCServer: Sendable {
                 }
                 transport = tls
             } catch {
-                logger.debug("grpc TLS handshake failed", metadata: ["grpc.peer": "\(tcp.peerDescription)", "grpc.error": "\(error)"])
+                logger.debug(
+                    "grpc TLS handshake failed",
+                    metadata: ["grpc.peer": "\(tcp.peerDescription)", "grpc.error": "\(error)"])
                 return
             }
         }

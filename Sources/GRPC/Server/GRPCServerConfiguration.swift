@@ -57,7 +57,8 @@ public struct GRPCServerConfiguration: Sendable {
 
     public static var defaultConnection: SessionConfiguration {
         SessionConfiguration(
-            keepalive: KeepaliveConfiguration(interval: .seconds(7_200), timeout: .seconds(20), permitWithoutCalls: true),
+            keepalive: KeepaliveConfiguration(
+                interval: .seconds(7_200), timeout: .seconds(20), permitWithoutCalls: true),
             pingAbusePolicy: PingAbusePolicy.Configuration())
     }
 

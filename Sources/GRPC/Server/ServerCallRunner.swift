@@ -51,7 +51,8 @@ struct ServerCallRunner: Sendable {
             "grpc call finished",
             metadata: [
                 "grpc.status": "\(status.code)",
-                "grpc.duration_ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
+                "grpc.duration_ms":
+                    "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
             ])
     }
 

@@ -53,7 +53,8 @@ public struct ServiceRegistry: Sendable {
 
     public mutating func bidirectionalStreaming<Request, Response>(
         _ descriptor: MethodDescriptor<Request, Response>,
-        handler: @escaping @Sendable (RequestStream<Request>, ResponseWriter<Response>, ServerContext) async throws
+        handler:
+            @escaping @Sendable (RequestStream<Request>, ResponseWriter<Response>, ServerContext) async throws
             -> Void
     ) {
         methods[descriptor.path] = Method(kind: .bidirectionalStreaming) { call in

@@ -10,7 +10,9 @@ enum ProbeMethods {
     static let sleep = MethodDescriptor<Grpc_Testing_Empty, Grpc_Testing_Empty>(
         service: service, method: "Sleep", kind: .unary)
     /// Holds a bidirectional call open, echoing sizes, recording how it ended.
-    static let hold = MethodDescriptor<Grpc_Testing_StreamingOutputCallRequest, Grpc_Testing_StreamingOutputCallResponse>(
+    static let hold = MethodDescriptor<
+        Grpc_Testing_StreamingOutputCallRequest, Grpc_Testing_StreamingOutputCallResponse
+    >(
         service: service, method: "Hold", kind: .bidirectionalStreaming)
     /// Streams 1 KiB messages as fast as the client takes them, counting them.
     static let flood = MethodDescriptor<Grpc_Testing_Empty, Grpc_Testing_StreamingOutputCallResponse>(
@@ -64,7 +66,8 @@ struct ProbeService: GRPCService {
             do {
                 for try await request in requests {
                     await recorder.record("hold request")
-                    try await writer.write(.with { $0.payload.body = .init(count: Int(request.responseParameters.first?.size ?? 0)) })
+                    try await writer.write(
+                        .with { $0.payload.body = .init(count: Int(request.responseParameters.first?.size ?? 0)) })
                 }
                 await recorder.record("hold finished")
             } catch {

@@ -6,6 +6,7 @@ Prints "listening on port N" once serving.
 
 import argparse
 import asyncio
+import signal
 import sys
 
 import grpc
@@ -158,6 +159,9 @@ def main():
     parser.add_argument("--max_receive_message_size", type=int, default=16 << 20)
     parser.add_argument("--min_ping_interval_ms", type=int, default=5000)
     args = parser.parse_args()
+    # A parent may start us with signals blocked (Swift's Foundation.Process does): unblock the
+    # ones used to stop us.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     try:
         asyncio.run(serve(args))
     except KeyboardInterrupt:

@@ -1,8 +1,9 @@
 import Foundation
 
 /// `.bench/results.json`: one object per benchmark section, merged so each bench adds its own.
-enum BenchResults {
-    static func merge(section: String, figures: [String: Any]) throws {
+/// Shared by the benchmark executables (pg-bench, grpc-bench).
+public enum BenchResults {
+    public static func merge(section: String, figures: [String: Any]) throws {
         let directory = FileManager.default.currentDirectoryPath + "/.bench"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = directory + "/results.json"
