@@ -75,7 +75,8 @@ let package = Package(
                 "DaemonSupport", "GRPC", "GRPCInterop", "HTTP2", "PGSwarmRPC", "Transport", argumentParser, logging,
             ], swiftSettings: strict),
         .executableTarget(
-            name: "pg-bench", dependencies: ["BenchSupport", "CLibPQ", "ChildProcesses", "Postgres", "PostgresTestSupport"],
+            name: "pg-bench",
+            dependencies: ["BenchSupport", "CLibPQ", "ChildProcesses", "Postgres", "PostgresTestSupport"],
             swiftSettings: strict),
 
         .executableTarget(
