@@ -130,6 +130,25 @@ def test_data_beyond_the_window_we_granted_is_a_flow_control_error(peer):
     assert received is not None and rawh2.error_code(received) == rawh2.FLOW_CONTROL_ERROR
 
 
+def test_a_server_that_answered_early_resets_the_rest_of_the_request_with_no_error(peer):
+    # RFC 9113 §8.1: the status went out while the client was still sending; RST_STREAM NO_ERROR
+    # (after the trailers) tells it to stop without failing the call.
+    messages, _, _, _ = protos.load()
+    request = messages.StreamingOutputCallRequest(response_status=messages.EchoStatus(code=2, message="early"))
+    peer.send(peer.request_headers(1, path="/grpc.testing.TestService/FullDuplexCall"))
+    peer.send(rawh2.frame(rawh2.DATA, 0, 1, rawh2.grpc_message(request.SerializeToString())))
+    seen = []
+    for kind, flags, stream, payload in peer.frames(10):
+        if stream != 1:
+            continue
+        if kind == rawh2.HEADERS and flags & rawh2.END_STREAM:
+            seen.append("trailers")
+        if kind == rawh2.RST_STREAM:
+            seen.append(("reset", int.from_bytes(payload, "big")))
+            break
+    assert seen == ["trailers", ("reset", rawh2.NO_ERROR)]
+
+
 def test_a_ping_flood_is_answered_with_enhance_your_calm(peer):
     peer.send(b"".join(rawh2.frame(rawh2.PING, 0, 0, struct.pack(">Q", index)) for index in range(100)))
     received = expect_goaway(peer, rawh2.ENHANCE_YOUR_CALM)

@@ -43,7 +43,7 @@ public final class GRPCServer: Sendable {
     public func run() async throws {
         logger.info("grpc server listening", metadata: ["grpc.port": "\(port)"])
         await withDiscardingTaskGroup { group in
-            while let tcp = try? await listener.accept(deadline: .never) {
+            while let tcp = await nextConnection() {
                 if sessions.withLock({ $0.count }) >= configuration.maxConnections {
                     logger.notice(
                         "grpc connection refused: too many connections",
@@ -74,6 +74,31 @@ public final class GRPCServer: Sendable {
             session.transport.close()
         }
     }
+
+    /// The next accepted connection; nil once the listener is closed (shutdown). Running out of
+    /// descriptors or buffers is survived: pause, then accept again.
+    private func nextConnection() async -> TCPConnection? {
+        while true {
+            do {
+                return try await listener.accept(deadline: .never)
+            } catch let error as TransportError where error.kind == .closed {
+                return nil
+            } catch is CancellationError {
+                return nil
+            } catch {
+                logger.warning("grpc accept failed; pausing", metadata: ["grpc.error": "\(error)"])
+                do {
+                    try await Task.sleep(for: Self.acceptRetryPause)
+                } catch {
+                    return nil
+                }
+            }
+        }
+    }
+
+    /// Pause after an accept failure such as EMFILE: retrying at once would spin while nothing
+    /// has been freed.
+    static let acceptRetryPause = Duration.milliseconds(100)
 
     /// How often shutdown looks whether every connection has drained.
     static let shutdownPollInterval = Duration.milliseconds(20)

@@ -1,4 +1,5 @@
 import HTTP2
+import Logging
 import Synchronization
 
 /// One call on the server, below the typed API: reading request payloads and writing
@@ -121,19 +122,28 @@ final class ServerCall: Sendable {
     /// call has an effect (a deadline and a handler may both try).
     func finish(with status: GRPCStatus) {
         let trailing = context.trailingMetadata
-        outbound.withLock { outbound in
-            switch outbound {
-            case .awaitingHeaders:
-                let headers = ResponseHeaders.trailersOnly(
-                    status: status, metadata: trailing, supportedEncodings: supportedEncodings)
-                try? session.sendHeadersEndingStream(streamID, headers)
-            case .streaming:
-                let trailers = ResponseHeaders.trailers(status: status, metadata: trailing)
-                try? session.sendTrailers(streamID, trailers, resetIfPeerStillSending: true)
-            case .finished:
-                return
+        let refusal: GRPCStatus? = outbound.withLock { outbound in
+            defer { outbound = .finished }
+            do throws(GRPCStatus) {
+                switch outbound {
+                case .awaitingHeaders:
+                    let headers = ResponseHeaders.trailersOnly(
+                        status: status, metadata: trailing, supportedEncodings: supportedEncodings)
+                    try session.sendHeadersEndingStream(streamID, headers)
+                case .streaming:
+                    let trailers = ResponseHeaders.trailers(status: status, metadata: trailing)
+                    try session.sendTrailers(streamID, trailers, resetIfPeerStillSending: true)
+                case .finished:
+                    break
+                }
+                return nil
+            } catch {
+                return error
             }
-            outbound = .finished
+        }
+        if let refusal {
+            // The client reset the stream or the connection died: nobody is left to tell.
+            context.logger.debug("grpc status not sent", metadata: ["grpc.reason": "\(refusal.message)"])
         }
     }
 

@@ -89,6 +89,7 @@ extension HTTP2Session {
                         continuation.resume()
                     } else {
                         state.slots[id]?.sendWaiter = continuation
+                        state.streamsAwaitingSendRoom.insert(id)
                     }
                 }
             }
@@ -96,6 +97,7 @@ extension HTTP2Session {
             withState { state in
                 let waiter = state.slots[id]?.sendWaiter
                 state.slots[id]?.sendWaiter = nil
+                state.streamsAwaitingSendRoom.remove(id)
                 waiter?.resume(throwing: CancellationError())
             }
         }
@@ -112,7 +114,7 @@ extension HTTP2Session {
                 throw state.statusForRefusedSend(id, error)
             }
             if resetIfPeerStillSending, state.engine.streamState(id) == .halfClosedLocal {
-                state.slots[id]?.resetAfterFlush = .noError
+                state.pendingResets[id] = .noError
             }
             state.sentHeadersOrData()
             state.wakeWriterIfNeeded()
@@ -124,7 +126,7 @@ extension HTTP2Session {
         try sendHeaders(id, headers, endStream: true)
         withState { state in
             if state.engine.streamState(id) == .halfClosedLocal {
-                state.slots[id]?.resetAfterFlush = .noError
+                state.pendingResets[id] = .noError
                 state.wakeWriterIfNeeded()
             }
         }
@@ -187,6 +189,7 @@ extension HTTP2Session {
     /// that is draining may now close.
     func release(_ id: StreamID) {
         withState { state in
+            state.streamsAwaitingSendRoom.remove(id)
             guard var slot = state.slots.removeValue(forKey: id) else { return }
             slot.fail(with: CancellationError())
             state.engine.acknowledgeReceivedData(streamID: id, byteCount: slot.untakenDataByteCount)

@@ -51,8 +51,11 @@ extension SessionState {
             case .none:
                 break
             case .sendPing(let data):
-                // A closed engine refuses; the connection is on its way out anyway.
-                _ = try? engine.ping(data)
+                do {
+                    try engine.ping(data)
+                } catch {
+                    // Only a closed engine refuses, and then the connection is on its way out.
+                }
             case .closeConnection:
                 logger.debug("grpc keepalive ping was not answered in time")
                 markClosed(GRPCStatus(.unavailable, "keepalive ping not acknowledged in time"))

@@ -27,6 +27,12 @@ struct SessionState {
     /// The writer waiting for the reader to see the peer close (lingering close).
     var lingerWaiter: CheckedContinuation<Void, Never>?
     var hasReaderEnded = false
+    /// Streams to reset once their queued bytes (trailers included) have left: a server that
+    /// answered before the client finished sending stops the rest (RFC 9113 §8.1). Kept apart
+    /// from the slots because the call may be gone by the time the bytes leave.
+    var pendingResets: [StreamID: HTTP2ErrorCode] = [:]
+    /// Streams whose call waits in `send` for its queue to shrink.
+    var streamsAwaitingSendRoom: Set<StreamID> = []
     /// Callbacks to run once the lock is released (they may take other locks or cancel tasks).
     var pendingCallbacks: [@Sendable () -> Void] = []
     let highWaterMark: Int
@@ -152,6 +158,8 @@ struct SessionState {
     /// Bytes for the socket, nil when there are none. Moving DATA into the output frees room in
     /// stream queues, so waiting senders are looked at, and pending resets are sent.
     mutating func takeOutput() -> [UInt8]? {
+        // Resets whose stream's last bytes are already in the output go right behind them.
+        sendPendingResets()
         guard engine.hasDataToSend else { return nil }
         var output = engine.dataToSend()
         sendPendingResets()
@@ -172,21 +180,22 @@ struct SessionState {
     }
 
     private mutating func sendPendingResets() {
-        for (id, slot) in slots {
-            guard let code = slot.resetAfterFlush, !engine.hasQueuedOutput(streamID: id) else { continue }
-            slots[id]?.resetAfterFlush = nil
-            // The stream may have closed meanwhile (the peer finished too): then nothing to reset.
-            try? engine.resetStream(streamID: id, code: code)
+        for (id, code) in pendingResets where !engine.hasQueuedOutput(streamID: id) {
+            pendingResets[id] = nil
+            do {
+                try engine.resetStream(streamID: id, code: code)
+            } catch {
+                // The stream closed meanwhile (the peer finished its side too): nothing to reset.
+            }
         }
     }
 
     private mutating func wakeSenders() {
-        for (id, slot) in slots where slot.sendWaiter != nil {
-            if engine.bufferedOutboundByteCount(streamID: id) <= highWaterMark {
-                let waiter = slots[id]?.sendWaiter
-                slots[id]?.sendWaiter = nil
-                waiter?.resume()
-            }
+        for id in streamsAwaitingSendRoom where engine.bufferedOutboundByteCount(streamID: id) <= highWaterMark {
+            streamsAwaitingSendRoom.remove(id)
+            let waiter = slots[id]?.sendWaiter
+            slots[id]?.sendWaiter = nil
+            waiter?.resume()
         }
     }
 

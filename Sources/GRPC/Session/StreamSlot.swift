@@ -10,9 +10,6 @@ struct StreamSlot {
     private var inboxHead = 0
     var partWaiter: PartWaiter?
     var sendWaiter: SendWaiter?
-    /// Reset the stream with this code once its queued bytes (trailers included) have left:
-    /// a server that answered before the client finished sending stops the rest (RFC 9113 §8.1).
-    var resetAfterFlush: HTTP2ErrorCode?
     /// Set once `.closed` was delivered or queued: the peer sends nothing more.
     private(set) var isClosed = false
     /// Called (outside the session lock) if the stream is reset or the connection dies, so a
