@@ -77,7 +77,7 @@ extension GRPCChannel {
             failWaiters(status, includingWaitForReady: true, in: &state)
         case .enterTransientFailure(let status, let retryAt):
             failWaiters(status, includingWaitForReady: false, in: &state)
-            Task { await self.retry(at: retryAt) }
+            state.retryTask = Task { await self.retry(at: retryAt) }
         case .closeConnection:
             state.session?.close(GRPCStatus(.unavailable, "channel is shut down"))
             failWaiters(GRPCStatus(.unavailable, "channel is shut down"), includingWaitForReady: true, in: &state)
@@ -94,7 +94,11 @@ extension GRPCChannel {
     private func retry(at retryAt: Duration) async {
         let delay = retryAt - now()
         if delay > .zero {
-            try? await Task.sleep(for: delay)
+            do {
+                try await Task.sleep(for: delay)
+            } catch {
+                return  // Shut down.
+            }
         }
         let now = now()
         withState { state in

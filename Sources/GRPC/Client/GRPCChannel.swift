@@ -17,6 +17,8 @@ public final class GRPCChannel: Sendable {
         var random: any RandomNumberGenerator & Sendable
         var keepalive: KeepaliveConfiguration?
         var connectionTasks: [Int: Task<Void, Never>] = [:]
+        /// The backoff timer of a transient failure, cancelled by shutdown.
+        var retryTask: Task<Void, Never>?
     }
 
     public let configuration: GRPCChannelConfiguration
@@ -59,6 +61,7 @@ public final class GRPCChannel: Sendable {
         let tasks = withState { state in
             apply(state.machine.shutdownRequested(), to: &state)
             state.session?.close(GRPCStatus(.unavailable, "channel is shut down"))
+            state.retryTask?.cancel()
             return Array(state.connectionTasks.values)
         }
         for task in tasks {

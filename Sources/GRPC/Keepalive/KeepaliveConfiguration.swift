@@ -2,8 +2,8 @@
 /// we send a PING, and if its ACK does not arrive within `timeout` the connection is considered
 /// dead and closed. This notices a peer that vanished (NAT timeout, power loss) long before TCP would.
 public struct KeepaliveConfiguration: Hashable, Sendable {
-    /// Quiet time before a PING. A8 forbids going below 10 seconds on clients; servers using a
-    /// `PingAbusePolicy` reject faster pings anyway.
+    /// Quiet time before a PING. A8 advises clients to stay at or above 10 seconds; servers
+    /// with a `PingAbusePolicy` answer faster pings with GOAWAY "too_many_pings".
     public var interval: Duration
     /// How long to wait for the ACK. Default 20 seconds (grpc-core's default).
     public var timeout: Duration
@@ -15,7 +15,4 @@ public struct KeepaliveConfiguration: Hashable, Sendable {
         self.timeout = timeout
         self.permitWithoutCalls = permitWithoutCalls
     }
-
-    /// A8's floor for client keepalive intervals.
-    public static let minimumClientInterval = Duration.seconds(10)
 }
