@@ -189,6 +189,31 @@ struct ServerBehaviourTests {
         }
     }
 
+    @Test("partly received messages share one connection budget; the call that overdraws it fails")
+    func messageBudget() async throws {
+        try await withServer(
+            configure: {
+                $0.maxReceiveMessageSize = 1 << 20
+                $0.connection.maxBufferedMessageBytes = 64 * 1_024
+            }
+        ) { _, channel in
+            let tooBig = Grpc_Testing_SimpleRequest.with { $0.payload.body = .init(count: 200_000) }
+            await #expect(throws: GRPCStatus.self) {
+                do {
+                    _ = try await channel.unary(TestServiceMethods.unaryCall, tooBig)
+                } catch let status as GRPCStatus {
+                    #expect(status.code == .resourceExhausted)
+                    throw status
+                }
+            }
+            // The failed call gave its share back: calls that fit keep working, one after another.
+            for _ in 0..<3 {
+                let fits = Grpc_Testing_SimpleRequest.with { $0.payload.body = .init(count: 50_000) }
+                _ = try await channel.unary(TestServiceMethods.unaryCall, fits)
+            }
+        }
+    }
+
     @Test("a client that does not read stops the server's writes at the flow-control window")
     func backpressure() async throws {
         let recorder = Recorder()

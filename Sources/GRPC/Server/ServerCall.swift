@@ -21,6 +21,8 @@ final class ServerCall: Sendable {
     private struct Inbound {
         var reader: MessageReader
         var endOfStream = false
+        /// This call's share of the connection's message budget (`maxBufferedMessageBytes`).
+        var reservedBytes = 0
     }
 
     let session: HTTP2Session
@@ -59,6 +61,7 @@ final class ServerCall: Sendable {
             }
             switch step {
             case .message(let message):
+                try adjustReservation()
                 context.recordRequest(compressed: message.wasCompressed)
                 return message.payload
             case .ended:
@@ -74,6 +77,7 @@ final class ServerCall: Sendable {
                     inbound.reader.append(bytes)
                     if endStream { inbound.endOfStream = true }
                 }
+                try adjustReservation()
             case .trailers, .closed(.finished):
                 inbound.withLock { $0.endOfStream = true }
             case .headers:
@@ -83,6 +87,28 @@ final class ServerCall: Sendable {
                 throw CancellationError()
             }
         }
+    }
+
+    /// Keeps this call's reservation equal to what its reader holds.
+    private func adjustReservation() throws(GRPCStatus) {
+        let (buffered, reserved) = inbound.withLock { ($0.reader.bufferedByteCount, $0.reservedBytes) }
+        if buffered > reserved {
+            guard session.reserveMessageBytes(buffered - reserved) else {
+                throw GRPCStatus(.resourceExhausted, "the connection holds too many partly received messages")
+            }
+        } else if buffered < reserved {
+            session.releaseMessageBytes(reserved - buffered)
+        }
+        inbound.withLock { $0.reservedBytes = buffered }
+    }
+
+    /// Gives the call's share of the message budget back (the call is over).
+    func releaseReservation() {
+        let reserved = inbound.withLock { inbound in
+            defer { inbound.reservedBytes = 0 }
+            return inbound.reservedBytes
+        }
+        session.releaseMessageBytes(reserved)
     }
 
     /// Exactly one request (unary and server-streaming calls).

@@ -46,6 +46,7 @@ struct ServerCallRunner: Sendable {
             requestEndedStream: incoming.endStream)
         let status = await run(method, call)
         call.finish(with: status)
+        call.releaseReservation()
         let elapsed = ContinuousClock.now - started
         callLogger.debug(
             "grpc call finished",

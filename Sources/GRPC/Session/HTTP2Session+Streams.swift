@@ -185,6 +185,20 @@ extension HTTP2Session {
         }
     }
 
+    /// Takes `byteCount` from the connection's message budget; false (and nothing taken) when
+    /// the budget cannot cover it.
+    func reserveMessageBytes(_ byteCount: Int) -> Bool {
+        withState { state in
+            guard state.bufferedMessageBytes + byteCount <= state.maxBufferedMessageBytes else { return false }
+            state.bufferedMessageBytes += byteCount
+            return true
+        }
+    }
+
+    func releaseMessageBytes(_ byteCount: Int) {
+        withState { $0.bufferedMessageBytes = max(0, $0.bufferedMessageBytes - byteCount) }
+    }
+
     /// The call is done with the stream: untaken bytes go back to the window, and a connection
     /// that is draining may now close.
     func release(_ id: StreamID) {

@@ -15,6 +15,11 @@ public struct SessionConfiguration: Sendable {
     /// Bytes a call may queue for sending before `send` waits for the peer to take them: enough
     /// to keep a fast stream busy, small enough that thousands of streams stay cheap.
     public var outboundHighWaterMark: Int
+    /// Received bytes all calls of the connection may hold for messages not handed over yet
+    /// (mostly partial messages). Each call may receive `maxReceiveMessageSize`, but 100 streams
+    /// of 4 MiB each must not pin 400 MiB: the call that would go beyond this fails with
+    /// RESOURCE_EXHAUSTED. Default 64 MiB.
+    public var maxBufferedMessageBytes: Int
     /// How long closing waits for queued bytes to leave before it drops the socket anyway.
     public var closeFlushTimeout: Duration
     /// How long a connection we close after an error keeps reading (and ignoring) input once its
@@ -27,7 +32,8 @@ public struct SessionConfiguration: Sendable {
     public init(
         http2: HTTP2Configuration = SessionConfiguration.defaultHTTP2, keepalive: KeepaliveConfiguration? = nil,
         pingAbusePolicy: PingAbusePolicy.Configuration? = nil, handshakeTimeout: Duration = .seconds(10),
-        outboundHighWaterMark: Int = 256 * 1024, closeFlushTimeout: Duration = .seconds(5),
+        outboundHighWaterMark: Int = 256 * 1024, maxBufferedMessageBytes: Int = 64 << 20,
+        closeFlushTimeout: Duration = .seconds(5),
         writeTimeout: Duration = .seconds(60), lingerTimeout: Duration = .seconds(2)
     ) {
         self.http2 = http2
@@ -35,6 +41,7 @@ public struct SessionConfiguration: Sendable {
         self.pingAbusePolicy = pingAbusePolicy
         self.handshakeTimeout = handshakeTimeout
         self.outboundHighWaterMark = outboundHighWaterMark
+        self.maxBufferedMessageBytes = maxBufferedMessageBytes
         self.closeFlushTimeout = closeFlushTimeout
         self.writeTimeout = writeTimeout
         self.lingerTimeout = lingerTimeout

@@ -36,10 +36,14 @@ struct SessionState {
     /// Callbacks to run once the lock is released (they may take other locks or cancel tasks).
     var pendingCallbacks: [@Sendable () -> Void] = []
     let highWaterMark: Int
+    /// Bytes calls hold for messages not handed over yet, against `maxBufferedMessageBytes`.
+    var bufferedMessageBytes = 0
+    let maxBufferedMessageBytes: Int
 
     init(engine: HTTP2Connection, configuration: SessionConfiguration, now: Duration) {
         self.engine = engine
         self.highWaterMark = configuration.outboundHighWaterMark
+        self.maxBufferedMessageBytes = configuration.maxBufferedMessageBytes
         self.keepalive = configuration.keepalive.map { KeepaliveTimer(configuration: $0, now: now) }
         self.pingPolicy = configuration.pingAbusePolicy.map { PingAbusePolicy(configuration: $0) }
         self.handshakeDeadline = now + configuration.handshakeTimeout
@@ -70,9 +74,13 @@ struct SessionState {
         case .headersReceived(let id, let fields, let endStream):
             if slots[id] != nil {
                 slots[id]?.deliver(.headers(fields, endStream: endStream))
-            } else if engine.role == .server, case .active = phase {
+            } else if engine.role == .server, case .active = phase, let incoming {
                 slots[id] = StreamSlot()
-                incoming?.yield(IncomingStream(id: id, headers: fields, endStream: endStream))
+                incoming.yield(IncomingStream(id: id, headers: fields, endStream: endStream))
+            } else if engine.role == .server {
+                // No handler will ever take it (the peer's GOAWAY made us drain): refuse it, so it
+                // neither hangs nor counts against the peer's concurrent streams.
+                refuse(id)
             }
         case .trailersReceived(let id, let fields):
             slots[id]?.deliver(.trailers(fields))
@@ -117,6 +125,14 @@ struct SessionState {
                 phase = .draining
             }
             wakeCapacityWaiters()
+        }
+    }
+
+    private mutating func refuse(_ id: StreamID) {
+        do {
+            try engine.resetStream(streamID: id, code: .refusedStream)
+        } catch {
+            // Already closed by the peer's own END_STREAM or reset: nothing to refuse.
         }
     }
 

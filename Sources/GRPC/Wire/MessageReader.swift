@@ -15,6 +15,9 @@ struct MessageReader: Sendable {
         compressor = MessageCompressor(algorithm: encoding, maxDecompressedSize: maxMessageSize)
     }
 
+    /// Bytes held for messages not returned yet (a partial message, or several small ones).
+    var bufferedByteCount: Int { deframer.bufferedByteCount }
+
     mutating func append(_ bytes: [UInt8]) {
         deframer.append(bytes)
     }
