@@ -110,6 +110,20 @@ def test_an_invalid_hpack_index_is_a_compression_error(peer):
     expect_goaway(peer, rawh2.COMPRESSION_ERROR)
 
 
+def test_a_header_list_above_our_limit_resets_only_that_stream(peer):
+    block = peer.encoder.encode([(":method", "POST"), (":scheme", "http"), (":path", "/x.Y/Z"),
+                                 (":authority", "localhost"), ("content-type", "application/grpc"),
+                                 ("x-big", "v" * 8_000), ("x-big-2", "w" * 9_000)])
+    peer.send(rawh2.frame(rawh2.HEADERS, rawh2.END_HEADERS, 1, block))
+    expect_reset(peer, 1, rawh2.ENHANCE_YOUR_CALM)
+
+
+def test_a_continuation_flood_is_answered_with_enhance_your_calm(peer):
+    peer.send(rawh2.frame(rawh2.HEADERS, 0, 1, b"\x82"))
+    peer.send(rawh2.frame(rawh2.CONTINUATION, 0, 1, b"\x00" * 16_384) * 8)
+    expect_goaway(peer, rawh2.ENHANCE_YOUR_CALM)
+
+
 def test_a_connection_window_above_2_31_is_a_flow_control_error(peer):
     peer.send(rawh2.window_update(0, 0x7FFFFFFF))
     expect_goaway(peer, rawh2.FLOW_CONTROL_ERROR)
