@@ -5,7 +5,9 @@ own `grpc` package. The output directory goes first on sys.path and into `grpc._
 `grpc.testing.messages_pb2` resolves to the generated file while `grpc` stays grpcio.
 """
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,7 +26,10 @@ def load():
     global _loaded
     if _loaded is not None:
         return _loaded
-    out = os.environ.get("PGSWARM_GRPC_PROTO_OUT") or tempfile.mkdtemp(prefix="grpc-protos-")
+    out = os.environ.get("PGSWARM_GRPC_PROTO_OUT")
+    if not out:
+        out = tempfile.mkdtemp(prefix="grpc-protos-")
+        atexit.register(shutil.rmtree, out, ignore_errors=True)
     if not Path(out, "grpc/testing/test_pb2_grpc.py").exists():
         subprocess.run([sys.executable, "-m", "grpc_tools.protoc", f"-I{REPO / 'Protos'}", f"--python_out={out}",
                         f"--grpc_python_out={out}", *PROTOS], check=True)

@@ -162,9 +162,11 @@ def main():
     # A parent may start us with signals blocked (Swift's Foundation.Process does): unblock the
     # ones used to stop us.
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    # Exit normally on SIGTERM, so atexit cleanup (the compiled protos) runs.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         asyncio.run(serve(args))
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):
         sys.exit(0)
 
 
