@@ -36,6 +36,8 @@ bench: deps
 	.build/release/pg-bench
 	$(SWIFT) build -c release --product kube-bench
 	.build/release/kube-bench
+	$(SWIFT) build -c release --product grpc-bench
+	.build/release/grpc-bench
 
 proto:
 	bash scripts/proto.sh

@@ -39,6 +39,8 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         // epoll, eventfd, accept4: not exported by Swift's Glibc module.
         .systemLibrary(name: "CTransportLinux"),
+        // gzip/deflate for gRPC message compression.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: Core libraries
         .target(name: "CPosixShims"),
@@ -49,6 +51,9 @@ let package = Package(
         // Sockets, epoll event loop and TLS (no SwiftNIO); HTTP/2 and HPACK as a sans-I/O engine.
         .target(name: "Transport", dependencies: ["COpenSSL", "CTransportLinux"], swiftSettings: strict),
         .target(name: "HTTP2", swiftSettings: strict),
+        // gRPC over HTTP2 + Transport: framing, compression, status, metadata, server and channel.
+        .target(
+            name: "GRPC", dependencies: ["HTTP2", "Transport", "CZlib", logging, swiftProtobuf], swiftSettings: strict),
         // Protobuf messages generated from Protos/ (make proto), committed.
         .target(name: "PGSwarmAPI", dependencies: [swiftProtobuf], swiftSettings: strict),
         .target(name: "GRPCInteropAPI", dependencies: [swiftProtobuf], swiftSettings: strict),
@@ -68,6 +73,11 @@ let package = Package(
         .target(name: "Kube", dependencies: [logging, yams], swiftSettings: strict),
         // `.bench/results.json`, shared by the benchmark executables.
         .target(name: "BenchSupport", swiftSettings: strict),
+        // Hand-written method descriptors of pgswarm.v1 and grpc.health.v1, and the health service.
+        .target(name: "PGSwarmRPC", dependencies: ["GRPC", "PGSwarmAPI", swiftProtobuf], swiftSettings: strict),
+        // grpc.testing.TestService: descriptors, the interop server and the interop client cases.
+        .target(
+            name: "GRPCInterop", dependencies: ["GRPC", "GRPCInteropAPI", swiftProtobuf], swiftSettings: strict),
 
         // MARK: Executables (thin mains: parse, validate, wire)
         .executableTarget(
@@ -82,6 +92,11 @@ let package = Package(
             dependencies: ["DaemonSupport", "Postgres", "Supervisor", argumentParser, logging],
             swiftSettings: strict),
         .executableTarget(
+            name: "grpc-interop",
+            dependencies: [
+                "DaemonSupport", "GRPC", "GRPCInterop", "HTTP2", "PGSwarmRPC", "Transport", argumentParser, logging,
+            ], swiftSettings: strict),
+        .executableTarget(
             name: "pg-bench",
             dependencies: ["BenchSupport", "CLibPQ", "ChildProcesses", "Postgres", "PostgresTestSupport"],
             swiftSettings: strict),
@@ -89,6 +104,13 @@ let package = Package(
             name: "kube-bench", dependencies: ["BenchSupport", "Kube", "KubeTestSupport"], swiftSettings: strict),
         // Diagnoses API-server reachability and CA trust from inside a pod (and in the trust test).
         .executableTarget(name: "kube-probe", dependencies: ["Kube", logging], swiftSettings: strict),
+
+        .executableTarget(
+            name: "grpc-bench",
+            dependencies: [
+                "BenchSupport", "GRPC", "GRPCInterop", "GRPCInteropAPI", "HTTP2", "PGSwarmAPI", "PGSwarmRPC", logging,
+                swiftProtobuf,
+            ], swiftSettings: strict),
 
         // MARK: Test support (never linked into production targets)
         .target(name: "TransportTestSupport", dependencies: ["Transport"], swiftSettings: strict),
@@ -105,6 +127,13 @@ let package = Package(
         .testTarget(
             name: "TransportTests", dependencies: ["Transport", "TransportTestSupport"], swiftSettings: strict),
         .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2"], exclude: ["Resources"], swiftSettings: strict),
+        .testTarget(
+            name: "GRPCTests",
+            dependencies: [
+                "GRPC", "GRPCInterop", "GRPCInteropAPI", "HTTP2", "PGSwarmAPI", "PGSwarmRPC", "Transport", logging,
+                swiftProtobuf,
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ], swiftSettings: strict),
         .testTarget(name: "ChildProcessesTests", dependencies: ["ChildProcesses"], swiftSettings: strict),
         .testTarget(
             name: "PGSwarmAPITests", dependencies: ["PGSwarmAPI", "GRPCInteropAPI", swiftProtobuf],

@@ -1,6 +1,7 @@
 import Foundation
 
 /// `.bench/results.json`: one object per benchmark section, merged so each bench adds its own.
+/// Shared by the benchmark executables (pg-bench, grpc-bench).
 public enum BenchResults {
     public static func merge(section: String, figures: [String: Any]) throws {
         let directory = FileManager.default.currentDirectoryPath + "/.bench"

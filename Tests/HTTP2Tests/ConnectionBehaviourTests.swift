@@ -38,6 +38,24 @@ struct ConnectionBehaviourTests {
         #expect(peer.connection.remoteSettings.initialWindowSize == 1_000)
     }
 
+    @Test("hasQueuedOutput stays true while trailers wait behind flow control, so a reset can wait for them")
+    func queuedOutputUntilTrailersLeave() throws {
+        var peer = try Peer.server()
+        _ = try peer.connection.receive(peer.factory.settings([HTTP2Setting(.initialWindowSize, 10)]))
+        _ = try peer.connection.receive(peer.factory.headers(1))
+        _ = peer.connection.dataToSend()
+        #expect(!peer.connection.hasQueuedOutput(streamID: 1))
+        try peer.connection.sendHeaders(streamID: 1, headers: FrameFactory.response)
+        try peer.connection.sendData(streamID: 1, Array(repeating: 1, count: 20))
+        try peer.connection.sendTrailers(streamID: 1, headers: [HeaderField("grpc-status", "0")])
+        _ = peer.connection.dataToSend()
+        #expect(peer.connection.hasQueuedOutput(streamID: 1), "10 bytes and the trailers wait for window")
+        _ = try peer.connection.receive(peer.factory.windowUpdate(1, 10))
+        _ = peer.connection.dataToSend()
+        #expect(!peer.connection.hasQueuedOutput(streamID: 1))
+        #expect(!peer.connection.hasQueuedOutput(streamID: 99), "unknown streams have nothing queued")
+    }
+
     @Test("a lower INITIAL_WINDOW_SIZE can make a stream's send window negative, and DATA waits")
     func negativeWindow() throws {
         var peer = try Peer.server()

@@ -145,6 +145,12 @@ extension HTTP2Connection {
         streams[id]?.queue.byteCount ?? 0
     }
 
+    /// True while a stream still has DATA, END_STREAM or trailers queued that have not left
+    /// (e.g. to reset a stream only after its trailers went out).
+    public func hasQueuedOutput(streamID id: StreamID) -> Bool {
+        streams[id].map { !$0.queue.isEmpty } ?? false
+    }
+
     /// How many more DATA bytes the peer currently accepts on a stream (nil for unknown streams).
     public func outboundWindow(streamID id: StreamID) -> Int? {
         id.isConnection ? outboundConnectionWindow.size : streams[id]?.outboundWindow.size
