@@ -151,14 +151,29 @@ public actor PostgresTestNode {
     // MARK: Life cycle
 
     /// Starts the server and waits until it accepts connections.
+    ///
+    /// Right after a kill -9 a backend that was being forked at that instant can outlive the
+    /// process group and still hold the old shared memory for a moment; PostgreSQL then refuses to
+    /// start ("pre-existing shared memory block"). That start is retried, briefly.
     public func start(timeout: Duration = .seconds(60)) async throws {
         guard !isRunning else { return }
-        let spec = ProcessSpec(
-            executable: tools.path("postgres"), arguments: ["-D", configDirectory],
-            environment: ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "PATH": tools.binDirectory + ":/usr/bin:/bin"],
-            newSession: true, output: .appendToFile(logPath), user: user)
-        server = try ChildProcess.spawn(spec)
-        try await waitUntilReady(timeout: timeout)
+        for attempt in 1...20 {
+            let spec = ProcessSpec(
+                executable: tools.path("postgres"), arguments: ["-D", configDirectory],
+                environment: ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "PATH": tools.binDirectory + ":/usr/bin:/bin"],
+                newSession: true, output: .appendToFile(logPath), user: user)
+            let process = try ChildProcess.spawn(spec)
+            server = process
+            do {
+                try await waitUntilReady(timeout: timeout)
+                return
+            } catch TestClusterError.notReady(let node, let log)
+                where attempt < 20 && process.exitStatus != nil && log.contains("pre-existing shared memory block")
+            {
+                _ = node
+                try await Task.sleep(for: .milliseconds(250))
+            }
+        }
     }
 
     /// Fast shutdown (SIGINT): clients are disconnected, a shutdown checkpoint is written.

@@ -24,7 +24,9 @@ extension KubeServerTests {
                     if case .added = change { return true }
                     return false
                 }
-                #expect(later.contains { if case .resumed(after: .closedByServer) = $0 { true } else { false } })
+                // Normally the server closes the idle watch; on a loaded machine the client's own silence
+                // timer may fire first. Either way the watch must come back by itself.
+                #expect(later.contains { if case .resumed = $0 { true } else { false } })
                 guard case .added(let object) = later.last else {
                     Issue.record("the change after the idle period was not delivered: \(later)")
                     return
