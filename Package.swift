@@ -49,6 +49,8 @@ let package = Package(
         .target(name: "PGSwarmAPI", dependencies: [swiftProtobuf], swiftSettings: strict),
         .target(name: "GRPCInteropAPI", dependencies: [swiftProtobuf], swiftSettings: strict),
         .target(name: "DaemonSupport", dependencies: [argumentParser, logging], swiftSettings: strict),
+        // The failover decision core: pure (no I/O, no clock reads, no randomness). Postgres only for `LSN`.
+        .target(name: "Failover", dependencies: ["Postgres"], swiftSettings: strict),
 
         // MARK: Executables (thin mains: parse, validate, wire)
         .executableTarget(
@@ -66,6 +68,8 @@ let package = Package(
         // MARK: Test support (never linked into production targets)
         .target(name: "TransportTestSupport", dependencies: ["Transport"], swiftSettings: strict),
         .target(name: "PostgresTestSupport", dependencies: ["Postgres", "ChildProcesses"], swiftSettings: strict),
+        // Deterministic simulation of a cluster of sidecars running the real decision core.
+        .target(name: "FailoverSimulation", dependencies: ["Failover", "Postgres"], swiftSettings: strict),
 
         // MARK: Tests
         .testTarget(
@@ -78,5 +82,7 @@ let package = Package(
         .testTarget(
             name: "PostgresTests", dependencies: ["Postgres", "PostgresTestSupport", "ChildProcesses"],
             swiftSettings: strict),
+        .testTarget(
+            name: "FailoverTests", dependencies: ["Failover", "FailoverSimulation", "Postgres"], swiftSettings: strict),
     ]
 )
