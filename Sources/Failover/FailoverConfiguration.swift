@@ -52,9 +52,13 @@ public struct FailoverConfiguration: Sendable, Equatable {
     /// Synchronous replication: when on, the primary keeps one synchronous standby and only that
     /// standby may be promoted, so no acknowledged commit is lost. Default off.
     public let synchronousMode: SynchronousMode
-    /// When on, a primary that cannot reach the API server stays writable only while every known
-    /// member confirms it is still the primary. Default off.
+    /// When on, a primary that cannot reach the API server stays writable only while every
+    /// member in `members` confirms it is still the primary. Default off.
     public let failsafeMode: FailsafeMode
+    /// Every member of the cluster, this one included (the StatefulSet's pod names). Failsafe mode
+    /// needs the complete list: a member the primary does not ask could take over while the
+    /// others keep the primary. The shell rebuilds the configuration when the set changes.
+    public let members: [String]
     /// How long the holder keeps its lease while PostgreSQL is down before releasing it. Default 30 s.
     public let primaryRepairTimeout: Duration
     /// How many in-place restarts the holder attempts before releasing the lease. Default 3.
@@ -80,6 +84,7 @@ public struct FailoverConfiguration: Sendable, Equatable {
         maxLagOnFailover: Int = 1 << 20,
         synchronousMode: SynchronousMode = .off,
         failsafeMode: FailsafeMode = .off,
+        members: [String] = [],
         primaryRepairTimeout: Duration = .seconds(30),
         maxPrimaryRestarts: Int = 3,
         memberStatusTimeout: Duration? = nil,
@@ -95,6 +100,7 @@ public struct FailoverConfiguration: Sendable, Equatable {
         self.maxLagOnFailover = maxLagOnFailover
         self.synchronousMode = synchronousMode
         self.failsafeMode = failsafeMode
+        self.members = members
         self.primaryRepairTimeout = primaryRepairTimeout
         self.maxPrimaryRestarts = maxPrimaryRestarts
         self.memberStatusTimeout = memberStatusTimeout ?? retryPeriod * 3
@@ -115,6 +121,7 @@ public struct FailoverConfiguration: Sendable, Equatable {
         if fenceTimeout <= .zero { return .fenceTimeoutNotPositive }
         if !fenceCompletesBeforeExpiry { return .fenceMarginTooSmall }
         if maxLagOnFailover < 0 { return .maxLagNegative }
+        if failsafeMode == .on && !members.contains(identity) { return .failsafeWithoutMembers }
         if primaryRepairTimeout <= .zero || maxPrimaryRestarts < 1 { return .primaryRepairBudgetEmpty }
         if memberStatusTimeout <= retryPeriod { return .memberStatusTimeoutNotAboveRetryPeriod }
         if handoverTimeout <= .zero { return .handoverTimeoutNotPositive }
@@ -149,6 +156,7 @@ public enum FailoverConfigurationError: Error, Equatable, Sendable, CustomString
     case fenceTimeoutNotPositive
     case fenceMarginTooSmall
     case maxLagNegative
+    case failsafeWithoutMembers
     case primaryRepairBudgetEmpty
     case memberStatusTimeoutNotAboveRetryPeriod
     case handoverTimeoutNotPositive
@@ -167,6 +175,7 @@ public enum FailoverConfigurationError: Error, Equatable, Sendable, CustomString
             "(renew deadline + fence timeout) × (1 + drift) / (1 − drift) must be less than the lease duration,"
                 + " so the holder is fenced before any peer may see its lease expire"
         case .maxLagNegative: "the maximum lag on failover must not be negative"
+        case .failsafeWithoutMembers: "failsafe mode needs the list of all members, this one included"
         case .primaryRepairBudgetEmpty: "the primary repair timeout and restart count must be positive"
         case .memberStatusTimeoutNotAboveRetryPeriod: "the member status timeout must exceed the retry period"
         case .handoverTimeoutNotPositive: "the handover timeout must be positive"

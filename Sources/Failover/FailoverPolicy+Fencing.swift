@@ -75,9 +75,11 @@ extension FailoverPolicy {
                 .updateSynchronousStandbys(.claim(claim, caughtUpTo: position.walPosition)),
                 [.publishStatus(context.status(claim: claim))], wakeAt: context.soon)
         }
+        // Fence again even if the server looks fenced or down: it may be starting up right now,
+        // and after the release no watchdog deadline protects it any more.
         let steps: [Step] = [
-            .publishStatus(context.status()), .writeLease(LeaseWrite(.release, precondition: precondition)),
-            .labelPod(.replica),
+            .fence(.handover), .publishStatus(context.status()),
+            .writeLease(LeaseWrite(.release, precondition: precondition)), .labelPod(.replica),
         ]
         return context.decision(
             .releaseLease(.handover(to: target?.member, caughtUp: caughtUp)), steps, wakeAt: context.soon)

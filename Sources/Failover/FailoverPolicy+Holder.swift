@@ -104,7 +104,7 @@ extension FailoverPolicy {
         if let failingFor = context.apiFailingFor {
             let renewedUntil = context.memory.tenure.map { $0.startedAt + context.configuration.renewDeadline }
             if let renewedUntil, context.now >= renewedUntil {
-                renewal = .keptByFailsafe(confirmedBy: context.memory.peers.keys.sorted())
+                renewal = .keptByFailsafe(confirmedBy: context.memory.failsafeRoster)
             } else {
                 renewal = .renewalsFailing(failingFor: failingFor)
             }

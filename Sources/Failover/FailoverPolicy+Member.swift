@@ -16,11 +16,15 @@ extension FailoverPolicy {
         return context.decision(.renewLease(.reclaiming), steps, wakeAt: wake)
     }
 
+    /// PostgreSQL is down and we hold no lease: restart it, fenced first. It may have crashed as
+    /// an unfenced primary, and without the lease it must not come back writable.
     static func restartLocalPostgres(_ context: DecisionContext) -> Decision? {
         guard context.local == .down else { return nil }
         let restarts = context.memory.repair?.restarts ?? 0
-        return context.decision(
-            .repairInPlace(restart: restarts + 1, of: nil), [.publishStatus(context.status()), .restartPostgres])
+        let steps: [Step] = [
+            .publishStatus(context.status()), .fence(.notLeaseHolder(holder: context.namedHolder)), .restartPostgres,
+        ]
+        return context.decision(.repairInPlace(restart: restarts + 1, of: nil), steps)
     }
 
     static func waitForLocalPostgres(_ context: DecisionContext) -> Decision? {

@@ -104,9 +104,10 @@ extension SidecarMemory {
 
     /// The end of a failsafe round started at `startedAt`, with the members that confirmed.
     public mutating func failsafeRoundFinished(startedAt: MonotonicInstant, confirmedBy: Set<String>) {
-        let missing = peers.keys.filter { !confirmedBy.contains($0) }.sorted()
+        let roster = failsafeRoster
+        let missing = roster.filter { !confirmedBy.contains($0) }
         failsafe.lastRoundMissing = missing
-        guard tenure != nil, !peers.isEmpty, missing.isEmpty else { return }
+        guard tenure != nil, !roster.isEmpty, missing.isEmpty else { return }
         if failsafe.confirmedRoundStartedAt.map({ startedAt > $0 }) ?? true {
             failsafe.confirmedRoundStartedAt = startedAt
         }

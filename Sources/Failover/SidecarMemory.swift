@@ -45,6 +45,7 @@ public struct SidecarMemory: Equatable, Sendable {
     /// which the supervisor stops it outright. The shell hands every new value to the supervisor,
     /// which outlives sidecar restarts, so a crashed or hung sidecar cannot leave a primary
     /// writable past `tenureDeadline + fenceTimeout` (the bound `FailoverConfiguration` checks).
+    /// The supervisor also starts PostgreSQL fenced whenever this instant is not in the future.
     public var writableUntil: MonotonicInstant? { tenureDeadline.map { $0 + configuration.fenceTimeout } }
 
     /// The newest publication we sent, confirmed or not: its claim is our latest intention.
@@ -58,6 +59,9 @@ public struct SidecarMemory: Equatable, Sendable {
     /// Sequences only grow, past every publication we ever sent, so the store (which keeps the
     /// higher sequence) never lets a delayed write replace a newer one.
     public var nextPublicationSequence: UInt64 { (latestPublication?.sequence ?? 0) + 1 }
+
+    /// The members a failsafe round must hear from: all but us.
+    public var failsafeRoster: [String] { configuration.members.filter { $0 != identity }.sorted() }
 
     /// True while a failsafe promise forbids us to take over.
     public func isBoundByFailsafePromise(at now: MonotonicInstant) -> Bool {
@@ -99,9 +103,11 @@ public struct RepairProgress: Equatable, Sendable {
 /// the lease argument again (`FailoverConfiguration`), with each member as the store: the
 /// primary is fenced before any promise expires.
 ///
-/// Limit: the roster is the set of members whose status we have seen. A member that appears
-/// during the outage and never published is not asked, so membership must not grow during an
-/// API-server outage (a new pod cannot bootstrap without the API server anyway).
+/// The roster is the configured member list (`FailoverConfiguration.members`), not the members
+/// whose status we happened to see: a member that published only after the outage began must be
+/// asked too. A member whose sidecar restarts forgets its promise, but it then first observes the
+/// lease afresh and waits a full `leaseDuration` from that moment, which is later than the
+/// promise would have ended.
 public struct FailsafeMemory: Equatable, Sendable {
     /// Holder: the start of the newest round that every known member confirmed.
     public var confirmedRoundStartedAt: MonotonicInstant?

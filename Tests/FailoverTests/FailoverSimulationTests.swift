@@ -1,0 +1,71 @@
+import Dispatch
+import Foundation
+import Synchronization
+import Testing
+
+@testable import FailoverSimulation
+
+/// The seed sweep, run once and shared by the tests that read it.
+///
+/// Environment: `PGSWARM_SIM_SEEDS` (how many seeds, default 10 000), `PGSWARM_SIM_BASE` (first
+/// seed, default fixed so that `swift test` is reproducible; `random` explores new seeds).
+enum SeedSweep {
+    static let defaultSeeds = 10_000
+    static let defaultBase: UInt64 = 0x5EED_0000
+
+    static let summary: SimulationSummary = run()
+
+    static var seedCount: Int {
+        ProcessInfo.processInfo.environment["PGSWARM_SIM_SEEDS"].flatMap(Int.init) ?? defaultSeeds
+    }
+
+    static var base: UInt64 {
+        switch ProcessInfo.processInfo.environment["PGSWARM_SIM_BASE"] {
+        case "random": UInt64.random(in: 0...(UInt64.max / 2))
+        case let text?: UInt64(text) ?? defaultBase
+        case nil: defaultBase
+        }
+    }
+
+    private static func run() -> SimulationSummary {
+        let count = seedCount
+        let first = base
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let results = Mutex(SimulationSummary())
+        let started = ContinuousClock.now
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var partial = SimulationSummary()
+            for offset in stride(from: worker, to: count, by: workers) {
+                partial.add(Simulator.run(seed: first &+ UInt64(offset)))
+            }
+            results.withLock { $0.merge(partial) }
+        }
+        let summary = results.withLock { $0 }
+        print("failover simulation: seeds \(first)..<\(first &+ UInt64(count)) in \(ContinuousClock.now - started)")
+        print(summary)
+        return summary
+    }
+}
+
+@Suite("Deterministic simulation of the failover sidecars")
+struct FailoverSimulationTests {
+    @Test("every seeded scenario keeps the safety invariants and converges after healing")
+    func seedSweep() {
+        let summary = SeedSweep.summary
+        #expect(summary.runs == SeedSweep.seedCount)
+        for failure in summary.failures.prefix(5) {
+            print(failure)
+            let replay = Simulator.run(seed: failure.seed, tracing: true)
+            print(replay.trace.suffix(60).joined(separator: "\n"))
+        }
+        #expect(summary.failures.isEmpty, "\(summary.failures.count) seeds failed; first: \(summary.failures.first?.description ?? "")")
+    }
+
+    @Test("a seed named in PGSWARM_SIM_SEED replays with its full trace")
+    func replay() {
+        guard let text = ProcessInfo.processInfo.environment["PGSWARM_SIM_SEED"], let seed = UInt64(text) else { return }
+        let result = Simulator.run(seed: seed, tracing: true)
+        print(result.trace.joined(separator: "\n"))
+        #expect(result.failure == nil, "\(result.failure?.description ?? "")")
+    }
+}
