@@ -122,6 +122,11 @@ public struct FailsafeMemory: Equatable, Sendable {
 public struct FailsafePromise: Equatable, Sendable {
     public var primary: String
     public var until: MonotonicInstant
+
+    public init(primary: String, until: MonotonicInstant) {
+        self.primary = primary
+        self.until = until
+    }
 }
 
 /// Our answer to a primary's failsafe request.
