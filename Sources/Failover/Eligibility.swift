@@ -61,15 +61,19 @@ struct CandidateSelection {
     }
 
     /// Synchronous mode: only the standby the last primary vouched for holds every acknowledged
-    /// commit. A primary candidate holds its own commits; it reaches this rule only when no member
-    /// is on a newer timeline, so it is the last primary itself.
+    /// commit. That includes a candidate that is itself a (fenced) primary: if the lease passed to
+    /// someone else since, that member may have promoted and acknowledged commits on a timeline
+    /// this candidate never saw, before it could publish anything. Only the last primary itself,
+    /// or any member of a cluster that never had a primary, needs nobody's word.
     private func synchronousClaim() -> IneligibilityReason? {
-        guard configuration.synchronousMode == .on, let snapshot = context.snapshot, snapshot.role == .replica else {
-            return nil
+        guard configuration.synchronousMode == .on, let snapshot = context.snapshot else { return nil }
+        guard let source = context.previousPrimaryStatus else {
+            return snapshot.role == .primary && context.namedHolder == nil
+                ? nil : .notSynchronousStandby(claimedBy: context.namedHolder, claim: [])
         }
-        let source = context.previousPrimaryStatus
-        let claim = source?.role == .primary ? source?.synchronousStandbys ?? [] : []
-        return claim.contains(context.me) ? nil : .notSynchronousStandby(claimedBy: source?.member, claim: claim)
+        if source.member == context.me { return nil }
+        let claim = source.synchronousStandbys
+        return claim.contains(context.me) ? nil : .notSynchronousStandby(claimedBy: source.member, claim: claim)
     }
 
     /// Asynchronous mode: refuse if we are too far behind the newest position any member on our

@@ -81,13 +81,13 @@ struct DecisionContext {
     /// For protocol steps that should follow each other quickly without spinning.
     var soon: MonotonicInstant { now + configuration.retryPeriod / 10 }
 
-    /// The last primary's status: the named holder's, or for a free lease the member on the newest
-    /// timeline that reports itself primary or vouches for a synchronous standby.
+    /// The last primary's status: the named holder's (even if it never published as a primary),
+    /// or for a free lease the member, us included, on the newest timeline that reports itself
+    /// primary or vouches for a synchronous standby.
     var previousPrimaryStatus: MemberStatus? {
         if let holder = namedHolder { return holder == me ? memory.ownPublication : memory.peers[holder]?.status }
-        let primaries = memory.peers.values.map(\.status).filter {
-            $0.role == .primary || !$0.synchronousStandbys.isEmpty
-        }
+        let statuses = memory.peers.values.map(\.status) + [memory.ownPublication].compactMap { $0 }
+        let primaries = statuses.filter { $0.role == .primary || !$0.synchronousStandbys.isEmpty }
         return primaries.max { ($0.timeline, $1.member) < ($1.timeline, $0.member) }
     }
 

@@ -57,6 +57,8 @@ struct EventQueue {
 enum SimulationEvent {
     /// The sidecar's next cycle, or the end of its current operation.
     case sidecarWake(node: Int, token: Int)
+    /// The sidecar's deadline timer: the tenure ends while an operation is still in flight.
+    case tenureDeadline(node: Int, token: Int)
     /// A request (kept in `Simulator.requestsInFlight`) reaches the API server and takes effect.
     case storeApply(request: Int)
     /// The supervisor finished starting, restarting or rebuilding PostgreSQL.

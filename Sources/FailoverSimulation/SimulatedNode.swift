@@ -68,6 +68,8 @@ struct SimulatedSidecar {
     var alive = true
     /// Only the newest scheduled wake-up counts; a crash or an earlier wake-up invalidates older ones.
     var wakeToken = 0
+    /// The same for the deadline timer.
+    var deadlineToken = 0
     var activity = Activity.idle
     var operation: Operation?
     /// The kind of the last action traced for this member, to trace changes only.

@@ -36,6 +36,9 @@ public struct SimulationOptions: Sendable, CustomStringConvertible {
     public var warmUp: Int64
     public var faultPhase: Int64
     public var faults: FaultProfile
+    /// Whether the simulated shell fences from a timer while a request hangs (a real shell should);
+    /// without it the fence waits for the request's timeout and the watchdog may have to act.
+    public var shellHasDeadlineTimer: Bool
     /// A test knob: let clocks drift far beyond the configured bound, to prove the checker sees
     /// the split brain that the margin normally prevents.
     public var clockDriftBeyondBound: Bool
@@ -82,6 +85,7 @@ public struct SimulationOptions: Sendable, CustomStringConvertible {
         warmUp = 3_000_000 + lease
         faultPhase = warmUp + lease * Int64(random.int(in: 3...7))
         faults = FaultProfile(random: &random, nodeCount: nodeCount)
+        shellHasDeadlineTimer = random.chance(3, in: 4)
     }
 
     /// The configuration member `index` runs with.
@@ -113,7 +117,8 @@ public struct SimulationOptions: Sendable, CustomStringConvertible {
             + "handover=\(handoverTimeout.secondsText)"
         let environment =
             "api=\(apiLatency)us timeout=\(requestTimeout)us write=\(writeBytes)B/\(writeInterval)us "
-            + "replication=\(replicationRate)B/ms fault-phase=\(faultPhase / 1000)ms"
+            + "replication=\(replicationRate)B/ms fault-phase=\(faultPhase / 1000)ms "
+            + "deadline-timer=\(shellHasDeadlineTimer)"
         return [
             "SEED=\(seed) nodes=\(nodeCount)", timings, modes, environment, "faults: \(faults)",
         ].joined(separator: "\n")

@@ -15,6 +15,40 @@ extension Simulator {
         }
     }
 
+    /// The shell's deadline timer (a real shell runs it beside the cycle): when the tenure ends
+    /// while a request hangs, abandon the request and run the urgent guards at once.
+    func tenureDeadlinePassed(_ node: Int, token: Int) {
+        let sidecar = nodes[node].sidecar
+        guard nodes[node].podAlive, sidecar.alive, sidecar.deadlineToken == token else { return }
+        if case .executing(let plan, _) = sidecar.activity, case .fenceSelf = plan.action { return }
+        let now = localNow(node)
+        let observation = nodes[node].sidecar.memory.observe(observeLocal(node), at: now)
+        guard let urgent = policies[node].urgentDecision(observation, now: now) else { return }
+        abandonOperation(node)
+        note(node, "deadline timer interrupted the cycle")
+        begin(node, urgent)
+    }
+
+    /// Gives up on the step or read in flight; its outcome is unknown, so it counts as failed.
+    private func abandonOperation(_ node: Int) {
+        let now = localNow(node)
+        if case .executing(let plan, let index) = nodes[node].sidecar.activity,
+            let startedAt = nodes[node].sidecar.operation?.startedAt
+        {
+            switch plan.steps[index] {
+            case .writeLease(let write):
+                nodes[node].sidecar.memory.leaseWriteFinished(write, startedAt: startedAt, outcome: .failed, at: now)
+            case .publishStatus(let status):
+                nodes[node].sidecar.memory.statusPublicationFailed(status, at: now)
+            default:
+                break
+            }
+        }
+        nodes[node].sidecar.wakeToken += 1
+        nodes[node].sidecar.activity = .idle
+        nodes[node].sidecar.operation = nil
+    }
+
     /// A cycle starts with the urgent guards on memory alone (a fence never waits for a read
     /// that might hang), then reads the lease and the statuses.
     private func startCycle(_ node: Int) {

@@ -107,6 +107,7 @@ public final class Simulator {
     private func handle(_ event: SimulationEvent) {
         switch event {
         case .sidecarWake(let node, let token): sidecarWoke(node, token: token)
+        case .tenureDeadline(let node, let token): tenureDeadlinePassed(node, token: token)
         case .storeApply(let request): storeApplied(request)
         case .postgresSettled(let node, let generation): postgresSettled(node, generation: generation)
         case .watchdog(let node): watchdogChecked(node)
@@ -135,9 +136,19 @@ public final class Simulator {
         LeaseTimestamp("w\(time + nodes[node].wallClockOffset)")
     }
 
+    /// Schedules the sidecar's next wake-up (superseding any earlier one) and, if its tenure ends
+    /// before then while PostgreSQL takes writes, its deadline timer.
     func scheduleWake(_ node: Int, at moment: SimulatedTime) {
+        let sidecar = nodes[node].sidecar
         nodes[node].sidecar.wakeToken += 1
-        queue.schedule(.sidecarWake(node: node, token: nodes[node].sidecar.wakeToken), at: max(moment, time))
+        nodes[node].sidecar.deadlineToken += 1
+        queue.schedule(.sidecarWake(node: node, token: sidecar.wakeToken + 1), at: max(moment, time))
+        if let deadline = sidecar.memory.tenureDeadline, nodes[node].postgres.isWritable {
+            let due = nodes[node].clock.time(reading: deadline)
+            if options.shellHasDeadlineTimer, due > time && due < moment {
+                queue.schedule(.tenureDeadline(node: node, token: sidecar.deadlineToken + 1), at: max(due, time))
+            }
+        }
     }
 
     func note(_ node: Int?, _ text: @autoclosure () -> String) {

@@ -127,6 +127,14 @@ enum DecisionScenarios {
                     .resourceVersion("7"), then: .promote, position: LSN(rawValue: 0x300_0200), timeline: 1),
                 "acquiring lease orders-leader to promote: I am pg-2, the best eligible member at 0/3000200 on timeline 1"),
             DecisionScenario(
+                "in synchronous mode a fenced old primary cannot retake a lease that passed on",
+                Fixture.member(
+                    Fixture.configuration("pg-0", sync: .on), lease: Fixture.lease("pg-1", version: "9"),
+                    statuses: [Fixture.status("pg-1", .replica, lsn: 0x100)]),
+                Fixture.primary(lsn: 0x100, fenced: true), at: t0 + 16,
+                expect: .noAction(.ineligible(.notSynchronousStandby(claimedBy: "pg-1", claim: []))),
+                "no action: I am pg-0 and cannot be promoted: pg-1 named no synchronous standby"),
+            DecisionScenario(
                 "a replica on an old timeline cannot be promoted",
                 Fixture.member(pg2, lease: expired, statuses: [Fixture.status("pg-1", .replica, lsn: 0x100, timeline: 2)]),
                 Fixture.replica(lsn: 0x300_0000, streaming: false), at: t0 + 16,
