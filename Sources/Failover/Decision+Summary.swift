@@ -13,7 +13,8 @@ extension Action {
         case .unfenceSelf(.holdingLease): "lifting the fence: I am \(me), the primary holding lease \(lease)"
         case .unfenceSelf(.replicaReads): "lifting the fence for readers: I am \(me), a replica"
         case .promote: "promoting: I am \(me), holding lease \(lease)"
-        case .follow(let leader, .demote): "demoting to follow \(leader): I am \(me), a fenced primary without the lease"
+        case .follow(let leader, .demote):
+            "demoting to follow \(leader): I am \(me), a fenced primary without the lease"
         case .follow(let leader, .repoint(let from)):
             "following \(leader): I am \(me), a replica of \(from ?? "nobody"), and \(leader) holds lease \(lease)"
         case .follow(let leader, .diverged(let timeline, let leaderTimeline)):

@@ -63,15 +63,17 @@ struct CandidateSelection {
     /// Synchronous mode: only the standby the last primary vouched for holds every acknowledged
     /// commit. That includes a candidate that is itself a (fenced) primary: if the lease passed to
     /// someone else since, that member may have promoted and acknowledged commits on a timeline
-    /// this candidate never saw, before it could publish anything. Only the last primary itself,
-    /// or any member of a cluster that never had a primary, needs nobody's word.
+    /// this candidate never saw, before it could publish anything. Only the last primary itself
+    /// (still running as one), or the primary of a cluster that never had a lease holder, needs
+    /// nobody's word.
     private func synchronousClaim() -> IneligibilityReason? {
         guard configuration.synchronousMode == .on, let snapshot = context.snapshot else { return nil }
+        let lastHolder = context.namedHolder ?? context.leaseView?.record.releasedBy
         guard let source = context.previousPrimaryStatus else {
-            return snapshot.role == .primary && context.namedHolder == nil
-                ? nil : .notSynchronousStandby(claimedBy: context.namedHolder, claim: [])
+            return snapshot.role == .primary && lastHolder == nil
+                ? nil : .notSynchronousStandby(claimedBy: lastHolder, claim: [])
         }
-        if source.member == context.me { return nil }
+        if source.member == context.me && snapshot.role == .primary { return nil }
         let claim = source.synchronousStandbys
         return claim.contains(context.me) ? nil : .notSynchronousStandby(claimedBy: source.member, claim: claim)
     }

@@ -81,7 +81,7 @@ extension FailoverPolicy {
 
     /// The lease is free for us: expired by our clock, released, or absent. Take it if we are
     /// the best candidate (`CandidateSelection`, which also explains why racing is safe).
-    static func runForLease(_ context: DecisionContext) -> Decision? {
+    static func runForLease(_ context: DecisionContext) -> Decision {
         guard let snapshot = context.snapshot else {
             return context.decision(.noAction(.postgresBusy(context.local.memberRole)), [])
         }
@@ -115,7 +115,8 @@ extension FailoverPolicy {
             if snapshot.fenced { steps.append(.unfence) }
             steps.append(.labelPod(.primary))
             return context.decision(
-                .acquireLease(precondition, then: takeover, position: snapshot.walPosition, timeline: snapshot.timeline),
+                .acquireLease(
+                    precondition, then: takeover, position: snapshot.walPosition, timeline: snapshot.timeline),
                 steps, wakeAt: context.soon)
         }
     }

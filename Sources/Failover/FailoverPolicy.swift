@@ -14,6 +14,9 @@ import Postgres
 /// 6. PostgreSQL down or busy: restart it in place, or wait;
 /// 7. lease unknown: wait; held by a peer: follow it;
 /// 8. lease free for us: take it if eligible, else say why not.
+///
+/// A planned switchover (a later issue) slots in as a guard right after the shutdown guard: it
+/// is a handover to a named member, driven by a request in the observation.
 public struct FailoverPolicy: Sendable {
     public let configuration: FailoverConfiguration
 
@@ -31,7 +34,7 @@ public struct FailoverPolicy: Sendable {
         [handleShutdown] + urgentGuards + [
             holderWithPostgresNotRunning, holderBoundByPromise, holderWithReplica, holderFenced,
             holderTendingSynchronousStandby, holderLeading, reclaimNamedLease, restartLocalPostgres,
-            waitForLocalPostgres, waitForLease, followLeaseHolder, runForLease,
+            waitForLocalPostgres, waitForLease, followLeaseHolder,
         ]
 
     public func decide(_ observation: Observation, now: MonotonicInstant) -> Decision {
@@ -39,8 +42,8 @@ public struct FailoverPolicy: Sendable {
         for rule in Self.guards {
             if let decision = rule(context) { return decision }
         }
-        // `runForLease` answers whenever nothing earlier did; reaching here is a bug in the order.
-        preconditionFailure("no failover guard applied")
+        // Whatever no guard claimed: the lease is free for us (or we wait for something to change).
+        return Self.runForLease(context)
     }
 
     /// The decision if a fence is due right now, judged on memory alone; nil otherwise.
@@ -81,11 +84,13 @@ struct DecisionContext {
     /// For protocol steps that should follow each other quickly without spinning.
     var soon: MonotonicInstant { now + configuration.retryPeriod / 10 }
 
-    /// The last primary's status: the named holder's (even if it never published as a primary),
-    /// or for a free lease the member, us included, on the newest timeline that reports itself
-    /// primary or vouches for a synchronous standby.
+    /// The last primary's status: that of the member the lease names or was released by (even if
+    /// it never published as a primary); for a missing lease, that of the member, us included,
+    /// on the newest timeline that reports itself primary or vouches for a synchronous standby.
     var previousPrimaryStatus: MemberStatus? {
-        if let holder = namedHolder { return holder == me ? memory.ownPublication : memory.peers[holder]?.status }
+        if let holder = namedHolder ?? leaseView?.record.releasedBy {
+            return holder == me ? memory.ownPublication : memory.peers[holder]?.status
+        }
         let statuses = memory.peers.values.map(\.status) + [memory.ownPublication].compactMap { $0 }
         let primaries = statuses.filter { $0.role == .primary || !$0.synchronousStandbys.isEmpty }
         return primaries.max { ($0.timeline, $1.member) < ($1.timeline, $0.member) }
@@ -120,5 +125,3 @@ struct DecisionContext {
         return min(nextRetry, view.expiresAt)
     }
 }
-
-

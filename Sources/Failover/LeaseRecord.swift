@@ -20,19 +20,25 @@ public struct LeaseRecord: Equatable, Sendable {
     public var renewTime: LeaseTimestamp?
     /// How many times the holder changed (client-go's `leaderTransitions`).
     public var transitions: Int
+    /// Who released this lease (nil unless `holder` is nil). A free lease must still say whose it
+    /// was: in synchronous mode only that member's standby claim tells who may take over. Stored
+    /// as an annotation on the Kubernetes Lease (`pg-swarm.io/released-by`).
+    public var releasedBy: String?
     /// The store's version of the object; nil on a record not yet written. Writes compare and
     /// swap on it, so of two writers holding the same version exactly one succeeds.
     public var resourceVersion: String?
 
     public init(
         holder: String?, leaseDuration: Duration, acquireTime: LeaseTimestamp? = nil,
-        renewTime: LeaseTimestamp? = nil, transitions: Int = 0, resourceVersion: String? = nil
+        renewTime: LeaseTimestamp? = nil, transitions: Int = 0, releasedBy: String? = nil,
+        resourceVersion: String? = nil
     ) {
         self.holder = holder
         self.leaseDuration = leaseDuration
         self.acquireTime = acquireTime
         self.renewTime = renewTime
         self.transitions = transitions
+        self.releasedBy = releasedBy
         self.resourceVersion = resourceVersion
     }
 
@@ -90,7 +96,7 @@ public struct LeaseWrite: Equatable, Sendable {
         case .release:
             return LeaseRecord(
                 holder: nil, leaseDuration: LeaseRecord.releasedDuration, acquireTime: timestamp,
-                renewTime: timestamp, transitions: transitions)
+                renewTime: timestamp, transitions: transitions, releasedBy: identity)
         }
     }
 }

@@ -32,7 +32,8 @@ extension Simulator {
                 continue
             }
             let gain = options.replicationRate[replica.index] * UInt64(elapsed) / 1000
-            replica.postgres.position = WALPoint(timeline: source.timeline, lsn: min(source.lsn, postgres.position.lsn + gain))
+            replica.postgres.position = WALPoint(
+                timeline: source.timeline, lsn: min(source.lsn, postgres.position.lsn + gain))
             replica.postgres.streaming = true
         }
         settlePendingWrite()

@@ -112,8 +112,10 @@ public final class Simulator {
         case .postgresSettled(let node, let generation): postgresSettled(node, generation: generation)
         case .watchdog(let node): watchdogChecked(node)
         case .clientWrite: clientWrote()
-        case .failsafeRequestArrives(let from, let to, let round): failsafeRequestArrived(from: from, to: to, round: round)
-        case .failsafeAnswerArrives(let from, let to, let round): failsafeAnswerArrived(from: from, to: to, round: round)
+        case .failsafeRequestArrives(let from, let to, let round):
+            failsafeRequestArrived(from: from, to: to, round: round)
+        case .failsafeAnswerArrives(let from, let to, let round):
+            failsafeAnswerArrived(from: from, to: to, round: round)
         case .fault(let fault): faultHappened(fault)
         case .podRestart(let node): restartPod(node)
         case .startLivenessPhase: startLivenessPhase()
@@ -139,15 +141,16 @@ public final class Simulator {
     /// Schedules the sidecar's next wake-up (superseding any earlier one) and, if its tenure ends
     /// before then while PostgreSQL takes writes, its deadline timer.
     func scheduleWake(_ node: Int, at moment: SimulatedTime) {
-        let sidecar = nodes[node].sidecar
-        nodes[node].sidecar.wakeToken += 1
-        nodes[node].sidecar.deadlineToken += 1
-        queue.schedule(.sidecarWake(node: node, token: sidecar.wakeToken + 1), at: max(moment, time))
-        if let deadline = sidecar.memory.tenureDeadline, nodes[node].postgres.isWritable {
-            let due = nodes[node].clock.time(reading: deadline)
-            if options.shellHasDeadlineTimer, due > time && due < moment {
-                queue.schedule(.tenureDeadline(node: node, token: sidecar.deadlineToken + 1), at: max(due, time))
-            }
+        let member = nodes[node]
+        member.sidecar.wakeToken += 1
+        member.sidecar.deadlineToken += 1
+        queue.schedule(.sidecarWake(node: node, token: member.sidecar.wakeToken), at: max(moment, time))
+        guard options.shellHasDeadlineTimer, member.postgres.isWritable,
+            let deadline = member.sidecar.memory.tenureDeadline
+        else { return }
+        let due = member.clock.time(reading: deadline)
+        if due > time && due < moment {
+            queue.schedule(.tenureDeadline(node: node, token: member.sidecar.deadlineToken), at: due)
         }
     }
 

@@ -32,7 +32,9 @@ struct DecisionScenario: Sendable, CustomTestStringConvertible {
 
 @Suite("Failover decisions, one named scenario at a time")
 struct DecisionScenarioTests {
-    @Test("the decision and its summary", arguments: DecisionScenarios.election + DecisionScenarios.candidates + DecisionScenarios.failsafe)
+    @Test(
+        "the decision and its summary",
+        arguments: DecisionScenarios.election + DecisionScenarios.candidates + DecisionScenarios.failsafe)
     func scenario(_ scenario: DecisionScenario) {
         let decision = scenario.decide()
         #expect(decision.action == scenario.action)
@@ -66,7 +68,8 @@ struct DecisionScenarioTests {
         #expect(urgent?.action == .fenceSelf(.renewDeadlinePassed(renewDeadline: .seconds(10))))
         #expect(urgent?.steps.first == .fence(.renewDeadlinePassed(renewDeadline: .seconds(10))))
         #expect(urgent?.roleLabel == .replica)
-        #expect(policy.urgentDecision(memory.observe(Fixture.primary(), at: Fixture.t0 + 9), now: Fixture.t0 + 9) == nil)
+        #expect(
+            policy.urgentDecision(memory.observe(Fixture.primary(), at: Fixture.t0 + 9), now: Fixture.t0 + 9) == nil)
     }
 
     @Test("promotion runs only after a successful acquisition in the same plan")

@@ -19,10 +19,12 @@ enum DecisionScenarios {
             DecisionScenario(
                 "acquire from no lease", Fixture.member(pg0, lease: nil), Fixture.primary(lsn: 0, fenced: true),
                 at: t0, expect: .acquireLease(.absent, then: .unfence, position: .zero, timeline: 1),
-                "acquiring lease orders-leader to lift the fence: I am pg-0, the best eligible member at 0/0 on timeline 1"),
+                "acquiring lease orders-leader to lift the fence: I am pg-0, the best eligible member at 0/0 on timeline 1"
+            ),
             DecisionScenario(
                 "don't acquire a lease a peer holds and renews",
-                Fixture.member(pg1, lease: Fixture.lease("pg-0"), statuses: [Fixture.status("pg-0", .primary, lsn: 0x300_0000)]),
+                Fixture.member(
+                    pg1, lease: Fixture.lease("pg-0"), statuses: [Fixture.status("pg-0", .primary, lsn: 0x300_0000)]),
                 Fixture.replica(lsn: 0x300_0000), at: t0 + 5, expect: .noAction(.following(leader: "pg-0")),
                 "no action: I am pg-1, a replica following pg-0, which holds lease orders-leader"),
             DecisionScenario(
@@ -67,7 +69,8 @@ enum DecisionScenarios {
                 expect: .repairInPlace(restart: 1, of: nil), "restarting PostgreSQL in place: I am pg-1 (attempt 1)"),
             DecisionScenario(
                 "wait until the lease could be read", SidecarMemory(configuration: pg1), Fixture.replica(lsn: 0),
-                at: t0, expect: .noAction(.leaseUnknown), "no action: I am pg-1 and have not read lease orders-leader yet"),
+                at: t0, expect: .noAction(.leaseUnknown),
+                "no action: I am pg-1 and have not read lease orders-leader yet"),
         ]
     }()
 
@@ -94,6 +97,8 @@ enum DecisionScenarios {
         var refreshed = primary
         refreshed.sequence = 2
         alive.clusterRead(lease: expired, statuses: [refreshed], at: t0 + 16)
+        var released = Fixture.lease(nil, version: "9")
+        released.releasedBy = "pg-1"
         var promised = Fixture.member(Fixture.configuration("pg-1", failsafe: .on), lease: expired)
         _ = promised.answerFailsafeRequest(from: "pg-0", local: Fixture.replica(lsn: 0), at: t0 + 14)
         return [
@@ -113,19 +118,23 @@ enum DecisionScenarios {
                 Fixture.replica(lsn: 0x300_0100, streaming: false), at: t0 + 16,
                 expect: .acquireLease(
                     .resourceVersion("7"), then: .promote, position: LSN(rawValue: 0x300_0100), timeline: 1),
-                "acquiring lease orders-leader to promote: I am pg-2, the best eligible member at 0/3000100 on timeline 1"),
+                "acquiring lease orders-leader to promote: I am pg-2, the best eligible member at 0/3000100 on timeline 1"
+            ),
             DecisionScenario(
-                "in synchronous mode only the named standby may be promoted", advanced(sync1, ahead: ahead)
+                "in synchronous mode only the named standby may be promoted",
+                advanced(sync1, ahead: ahead)
                     .reading(claiming, at: t0 + 16), Fixture.replica(lsn: 0x300_0300, streaming: false), at: t0 + 16,
                 expect: .noAction(.ineligible(.notSynchronousStandby(claimedBy: "pg-0", claim: ["pg-2"]))),
                 "no action: I am pg-1 and cannot be promoted: not the synchronous standby (pg-0 named pg-2)"),
             DecisionScenario(
                 "in synchronous mode the named standby is promoted even if behind",
-                advanced(sync2, ahead: Fixture.status("pg-1", .replica, lsn: 0x300_0300)).reading(claiming, at: t0 + 16),
+                advanced(sync2, ahead: Fixture.status("pg-1", .replica, lsn: 0x300_0300)).reading(
+                    claiming, at: t0 + 16),
                 Fixture.replica(lsn: 0x300_0200, streaming: false), at: t0 + 16,
                 expect: .acquireLease(
                     .resourceVersion("7"), then: .promote, position: LSN(rawValue: 0x300_0200), timeline: 1),
-                "acquiring lease orders-leader to promote: I am pg-2, the best eligible member at 0/3000200 on timeline 1"),
+                "acquiring lease orders-leader to promote: I am pg-2, the best eligible member at 0/3000200 on timeline 1"
+            ),
             DecisionScenario(
                 "in synchronous mode a fenced old primary cannot retake a lease that passed on",
                 Fixture.member(
@@ -135,8 +144,29 @@ enum DecisionScenarios {
                 expect: .noAction(.ineligible(.notSynchronousStandby(claimedBy: "pg-1", claim: []))),
                 "no action: I am pg-0 and cannot be promoted: pg-1 named no synchronous standby"),
             DecisionScenario(
+                "in synchronous mode a released lease still needs the releaser's claim",
+                Fixture.member(
+                    Fixture.configuration("pg-0", sync: .on), lease: released,
+                    statuses: [
+                        Fixture.status("pg-1", .down, lsn: 0x500, timeline: 2, healthy: false),
+                        Fixture.status("pg-0", .primary, lsn: 0x100, claim: ["pg-1"]),
+                    ]), Fixture.replica(lsn: 0x500, upstream: "pg-1", timeline: 2, streaming: false), at: t0 + 1,
+                expect: .noAction(.ineligible(.notSynchronousStandby(claimedBy: "pg-1", claim: []))),
+                "no action: I am pg-0 and cannot be promoted: pg-1 named no synchronous standby"),
+            DecisionScenario(
+                "in synchronous mode the standby the releaser named takes over at once",
+                Fixture.member(
+                    Fixture.configuration("pg-0", sync: .on), lease: released,
+                    statuses: [
+                        Fixture.status("pg-1", .primary, lsn: 0x500, timeline: 2, fenced: true, claim: ["pg-0"])
+                    ]), Fixture.replica(lsn: 0x500, upstream: "pg-1", timeline: 2, streaming: false), at: t0 + 1,
+                expect: .acquireLease(
+                    .resourceVersion("9"), then: .promote, position: LSN(rawValue: 0x500), timeline: 2),
+                "acquiring lease orders-leader to promote: I am pg-0, the best eligible member at 0/500 on timeline 2"),
+            DecisionScenario(
                 "a replica on an old timeline cannot be promoted",
-                Fixture.member(pg2, lease: expired, statuses: [Fixture.status("pg-1", .replica, lsn: 0x100, timeline: 2)]),
+                Fixture.member(
+                    pg2, lease: expired, statuses: [Fixture.status("pg-1", .replica, lsn: 0x100, timeline: 2)]),
                 Fixture.replica(lsn: 0x300_0000, streaming: false), at: t0 + 16,
                 expect: .noAction(.ineligible(.timelineBehind(peer: "pg-1", peerTimeline: 2, ours: 1))),
                 "no action: I am pg-2 and cannot be promoted: on timeline 1 while pg-1 is on 2"),
@@ -171,11 +201,13 @@ enum DecisionScenarios {
             DecisionScenario(
                 "failsafe keeps a primary every member confirmed", confirmed, Fixture.primary(), at: t0 + 11,
                 expect: .renewLease(.keptByFailsafe(confirmedBy: ["pg-1", "pg-2"])),
-                "no action: I am pg-0, the primary; the API server is unreachable but pg-1, pg-2 confirmed me as primary (failsafe)"),
+                "no action: I am pg-0, the primary; the API server is unreachable but pg-1, pg-2 confirmed me as primary (failsafe)"
+            ),
             DecisionScenario(
                 "failsafe fences a primary a member did not confirm", unconfirmed, Fixture.primary(), at: t0 + 10,
                 expect: .fenceSelf(.failsafeUnconfirmed(missing: ["pg-2"])),
-                "fencing myself: I am pg-0; the API server is unreachable and pg-2 did not confirm me as primary (failsafe)"),
+                "fencing myself: I am pg-0; the API server is unreachable and pg-2 did not confirm me as primary (failsafe)"
+            ),
         ]
     }()
 

@@ -58,12 +58,59 @@ struct FailoverSimulationTests {
             let replay = Simulator.run(seed: failure.seed, tracing: true)
             print(replay.trace.suffix(60).joined(separator: "\n"))
         }
-        #expect(summary.failures.isEmpty, "\(summary.failures.count) seeds failed; first: \(summary.failures.first?.description ?? "")")
+        #expect(
+            summary.failures.isEmpty,
+            "\(summary.failures.count) seeds failed; first: \(summary.failures.first?.description ?? "")")
+    }
+
+    @Test("the seed sweep goes through every rare branch at least once")
+    func coverageMarks() {
+        guard SeedSweep.seedCount >= SeedSweep.defaultSeeds else { return }  // too few seeds to promise it
+        let summary = SeedSweep.summary
+        for mark in CoverageMark.allCases {
+            #expect((summary.marks[mark] ?? 0) > 0, "never reached: \(mark.rawValue)")
+        }
+        #expect(summary.promotions > 0)
+        #expect(summary.faults.count == FaultKind.allCases.count)
+    }
+
+    @Test("the same seed gives a byte-identical trace; another seed does not")
+    func determinism() {
+        let seed: UInt64 = 7_042_846  // a run with faults, failovers, rewinds and a synchronous standby
+        let first = Simulator.run(seed: seed, tracing: true)
+        let second = Simulator.run(seed: seed, tracing: true)
+        #expect(first.trace.count > 50)
+        #expect(first.trace.joined(separator: "\n") == second.trace.joined(separator: "\n"))
+        #expect(first.statistics.events == second.statistics.events)
+        #expect(first.statistics.promotions > 0)
+        let other = Simulator.run(seed: seed + 1, tracing: true)
+        #expect(other.trace != first.trace)
+        // Tracing changes nothing but the trace.
+        let silent = Simulator.run(seed: seed)
+        #expect(silent.statistics.events == first.statistics.events)
+        #expect(silent.statistics.decisions == first.statistics.decisions)
+    }
+
+    @Test("the checker has teeth: clocks drifting beyond the configured bound do produce a split brain")
+    func checkerFindsDriftBeyondBound() {
+        var found: SimulationFailure?
+        for seed in UInt64(1)...400 where found == nil {
+            var options = SimulationOptions(seed: seed, clockDriftBeyondBound: true)
+            // Long partitions of the primary from the API server, nothing else.
+            options.faults.weights = [.apiPartition: 1]
+            options.faults.count = 3
+            options.faults.primaryBias = 4
+            found = Simulator(options: options).run().failure
+        }
+        #expect(found?.category == .safety, "no split brain found with clocks 25 % off")
+        if let found { print("with clocks beyond the bound, as expected: \(found)") }
     }
 
     @Test("a seed named in PGSWARM_SIM_SEED replays with its full trace")
     func replay() {
-        guard let text = ProcessInfo.processInfo.environment["PGSWARM_SIM_SEED"], let seed = UInt64(text) else { return }
+        guard let text = ProcessInfo.processInfo.environment["PGSWARM_SIM_SEED"], let seed = UInt64(text) else {
+            return
+        }
         let result = Simulator.run(seed: seed, tracing: true)
         print(result.trace.joined(separator: "\n"))
         #expect(result.failure == nil, "\(result.failure?.description ?? "")")

@@ -53,6 +53,8 @@ struct LeaseViewTests {
         let released = LeaseWrite(.release, precondition: .resourceVersion("7"))
             .record(by: "pg-0", leaseDuration: .seconds(15), replacing: previous, at: now)
         #expect(released.holder == nil)
+        #expect(released.releasedBy == "pg-0")
+        #expect(acquired.releasedBy == nil)
         #expect(released.leaseDuration == .seconds(1))
         let created = LeaseWrite(.acquire, precondition: .absent)
             .record(by: "pg-0", leaseDuration: .seconds(15), replacing: nil, at: now)

@@ -57,7 +57,9 @@ struct SynchronousReplicationTests {
         let claim = decide(memory, caughtUp, at: t0 + 5)
         #expect(claim.action == .updateSynchronousStandbys(.claim(["pg-2"], caughtUpTo: LSN(rawValue: 0x300_1000))))
         #expect(publishedClaim(claim)?.synchronousStandbys == ["pg-2"])
-        #expect(claim.summary == "naming pg-2 synchronous standby: I am pg-0, the primary, and it holds all WAL up to 0/3001000")
+        #expect(
+            claim.summary
+                == "naming pg-2 synchronous standby: I am pg-0, the primary, and it holds all WAL up to 0/3001000")
     }
 
     @Test("a claim whose publication may still land is retracted before the names change")
@@ -74,7 +76,9 @@ struct SynchronousReplicationTests {
         memory.statusPublished(Fixture.status("pg-0", .primary, lsn: 0, claim: []), at: t0)
         let decision = decide(memory, Fixture.primary(synchronous: ["pg-1"]), at: t0 + 1)
         #expect(decision.action == .updateSynchronousStandbys(.configure([])))
-        #expect(decision.summary == "clearing synchronous_standby_names: I am pg-0, the primary, and no standby is streaming")
+        #expect(
+            decision.summary
+                == "clearing synchronous_standby_names: I am pg-0, the primary, and no standby is streaming")
     }
 
     @Test("the status query maps onto the decision's snapshot")
