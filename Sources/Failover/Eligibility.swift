@@ -63,12 +63,17 @@ struct CandidateSelection {
     /// Synchronous mode: only the standby the last primary vouched for holds every acknowledged
     /// commit. That includes a candidate that is itself a (fenced) primary: if the lease passed to
     /// someone else since, that member may have promoted and acknowledged commits on a timeline
-    /// this candidate never saw, before it could publish anything. Only the last primary itself
-    /// (still running as one), or the primary of a cluster that never had a lease holder, needs
-    /// nobody's word.
+    /// this candidate never saw, before it could publish anything.
+    ///
+    /// If the lease was last ours (we released it), we need nobody's word: either we promoted and
+    /// the commits are our own, or our server is still a replica and we never promoted (a
+    /// promoted server becomes a replica again only by following a newer holder), in which case
+    /// we took the lease as the standby the primary before us vouched for, and that primary has
+    /// been fenced since. The primary of a cluster that never had a holder needs no word either.
     private func synchronousClaim() -> IneligibilityReason? {
         guard configuration.synchronousMode == .on, let snapshot = context.snapshot else { return nil }
         let lastHolder = context.namedHolder ?? context.leaseView?.record.releasedBy
+        if lastHolder == context.me { return nil }
         guard let source = context.previousPrimaryStatus else {
             return snapshot.role == .primary && lastHolder == nil
                 ? nil : .notSynchronousStandby(claimedBy: lastHolder, claim: [])

@@ -17,6 +17,28 @@ import Postgres
 ///
 /// A planned switchover (a later issue) slots in as a guard right after the shutdown guard: it
 /// is a handover to a named member, driven by a request in the observation.
+///
+/// ## The shell's contract (what `FailoverSimulation` does, and what the safety argument needs)
+///
+/// 1. Each cycle: if `urgentDecision` returns a decision, run it at once, without any API call.
+///    Otherwise read the lease and all member statuses with consistent reads (not a watch
+///    cache) and record both with `clusterRead`, or `apiCallFailed` if either read failed; then
+///    `observe` the local server and `decide`.
+/// 2. Run the steps in order; report each outcome to `SidecarMemory` (`leaseWriteStarted` before
+///    sending a lease write and honour its refusal, `leaseWriteFinished`, `statusPublished` or
+///    `statusPublicationFailed`, `postgresRestartRequested`, `synchronousStandbysConfigured` with
+///    the WAL position read after the reload, `failsafeRoundFinished`). After a lost
+///    compare-and-swap, read again at once.
+/// 3. After every change of `SidecarMemory.writableUntil`, hand it to the supervisor's watchdog.
+///    While PostgreSQL takes writes, keep a timer at `tenureDeadline`: if it fires while a step
+///    hangs, abandon the step (its outcome is unknown: report it failed) and run `urgentDecision`.
+/// 4. Every API request times out within `renewDeadline / 2`. Member statuses are stored so that
+///    a write never replaces a newer sequence (compare-and-swap on the object's version).
+/// 5. Answer peers' failsafe requests with `SidecarMemory.answerFailsafeRequest`.
+/// 6. Wake at `Decision.wakeAt` at the latest.
+///
+/// The supervisor boots PostgreSQL fenced, starts it fenced whenever its watchdog deadline has
+/// passed, stops it when that deadline passes, and ties PostgreSQL's life to its own.
 public struct FailoverPolicy: Sendable {
     public let configuration: FailoverConfiguration
 

@@ -164,6 +164,15 @@ enum DecisionScenarios {
                     .resourceVersion("9"), then: .promote, position: LSN(rawValue: 0x500), timeline: 2),
                 "acquiring lease orders-leader to promote: I am pg-0, the best eligible member at 0/500 on timeline 2"),
             DecisionScenario(
+                "in synchronous mode a member that released the lease before promoting may take it back",
+                Fixture.member(
+                    Fixture.configuration("pg-1", sync: .on), lease: released,
+                    statuses: [Fixture.status("pg-0", .primary, lsn: 0x500, fenced: true, claim: ["pg-1"])]),
+                Fixture.replica(lsn: 0x500, streaming: false), at: t0 + 1,
+                expect: .acquireLease(
+                    .resourceVersion("9"), then: .promote, position: LSN(rawValue: 0x500), timeline: 1),
+                "acquiring lease orders-leader to promote: I am pg-1, the best eligible member at 0/500 on timeline 1"),
+            DecisionScenario(
                 "a replica on an old timeline cannot be promoted",
                 Fixture.member(
                     pg2, lease: expired, statuses: [Fixture.status("pg-1", .replica, lsn: 0x100, timeline: 2)]),
