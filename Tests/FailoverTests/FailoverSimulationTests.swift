@@ -53,10 +53,14 @@ struct FailoverSimulationTests {
     func seedSweep() {
         let summary = SeedSweep.summary
         #expect(summary.runs == SeedSweep.seedCount)
-        for failure in summary.failures.prefix(5) {
-            print(failure)
+        // Every failing seed on one line (bounded), the first few with the end of their trace.
+        for failure in summary.failures.sorted(by: { $0.seed < $1.seed }).prefix(200) {
+            print("FAILED \(failure.description.split(separator: "\n").joined(separator: " | "))")
+        }
+        for failure in summary.failures.sorted(by: { $0.seed < $1.seed }).prefix(3) {
             let replay = Simulator.run(seed: failure.seed, tracing: true)
-            print(replay.trace.suffix(60).joined(separator: "\n"))
+            print(replay.trace.prefix(6).joined(separator: "\n"))
+            print("...\n" + replay.trace.suffix(60).joined(separator: "\n"))
         }
         #expect(
             summary.failures.isEmpty,
