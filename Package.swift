@@ -78,6 +78,8 @@ let package = Package(
         // grpc.testing.TestService: descriptors, the interop server and the interop client cases.
         .target(
             name: "GRPCInterop", dependencies: ["GRPC", "GRPCInteropAPI", swiftProtobuf], swiftSettings: strict),
+        // The failover decision core: pure (no I/O, no clock reads, no randomness). Postgres only for `LSN`.
+        .target(name: "Failover", dependencies: ["Postgres"], swiftSettings: strict),
 
         // MARK: Executables (thin mains: parse, validate, wire)
         .executableTarget(
@@ -119,6 +121,8 @@ let package = Package(
         .target(
             name: "KubeTestSupport", dependencies: ["Kube", "Transport", "ChildProcesses", logging],
             swiftSettings: strict),
+        // Deterministic simulation of a cluster of sidecars running the real decision core.
+        .target(name: "FailoverSimulation", dependencies: ["Failover", "Postgres"], swiftSettings: strict),
 
         // MARK: Tests
         .testTarget(
@@ -153,5 +157,7 @@ let package = Package(
             name: "KubeTests",
             dependencies: ["Kube", "KubeTestSupport", "ChildProcesses", "Transport", logging, inMemoryLogging],
             swiftSettings: strict),
+        .testTarget(
+            name: "FailoverTests", dependencies: ["Failover", "FailoverSimulation", "Postgres"], swiftSettings: strict),
     ]
 )
