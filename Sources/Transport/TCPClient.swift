@@ -44,24 +44,31 @@ public enum TCPClient {
             throw TransportError.fromErrno(code, operation: .socket, peer: peer)
         }
         let started = address.withSockAddr { Glibc.connect(fd, $0, $1) }
-        if started != 0 {
-            let code = errno
-            guard code == EINPROGRESS || code == EINTR else {
-                handle.close()
-                throw TransportError.fromErrno(code, operation: .connect, peer: peer)
-            }
-            do {
-                try await handle.wait(for: .writable, deadline: deadline, operation: .connect, peer: peer)
-            } catch {
-                handle.close()
-                throw error
-            }
-            let outcome = SocketOption.pendingError(fd)
-            guard outcome == 0 else {
-                handle.close()
-                throw TransportError.fromErrno(outcome, operation: .connect, peer: peer)
-            }
-        }
+        try await handle.finishConnect(started: started, errno: errno, deadline: deadline, peer: peer)
         return TCPConnection(handle: handle, peerAddress: address)
+    }
+}
+
+extension SocketHandle {
+    /// Completes a non-blocking `connect(2)` that returned `started` (with `errno` if it failed):
+    /// waits for writability and reads the outcome. Closes the handle on every failure.
+    func finishConnect(started: Int32, errno code: Int32, deadline: Deadline, peer: String) async throws {
+        guard started != 0 else { return }
+        // EAGAIN: a Unix-domain socket whose listener's backlog is full.
+        guard code == EINPROGRESS || code == EINTR || code == EAGAIN else {
+            close()
+            throw TransportError.fromErrno(code, operation: .connect, peer: peer)
+        }
+        do {
+            try await wait(for: .writable, deadline: deadline, operation: .connect, peer: peer)
+        } catch {
+            close()
+            throw error
+        }
+        let outcome = SocketOption.pendingError(descriptor)
+        guard outcome == 0 else {
+            close()
+            throw TransportError.fromErrno(outcome, operation: .connect, peer: peer)
+        }
     }
 }

@@ -45,24 +45,7 @@ public enum UnixSocket {
                 Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
             }
         }
-        if started != 0 {
-            let code = errno
-            guard code == EINPROGRESS || code == EAGAIN || code == EINTR else {
-                handle.close()
-                throw TransportError.fromErrno(code, operation: .connect, peer: path)
-            }
-            do {
-                try await handle.wait(for: .writable, deadline: deadline, operation: .connect, peer: path)
-            } catch {
-                handle.close()
-                throw error
-            }
-            let outcome = SocketOption.pendingError(fd)
-            guard outcome == 0 else {
-                handle.close()
-                throw TransportError.fromErrno(outcome, operation: .connect, peer: path)
-            }
-        }
+        try await handle.finishConnect(started: started, errno: errno, deadline: deadline, peer: path)
         return TCPConnection(handle: handle, peerLabel: path)
     }
 
