@@ -64,10 +64,12 @@ let package = Package(
         .target(name: "DaemonSupport", dependencies: [argumentParser, logging], swiftSettings: strict),
         // HTTP/1.1 server (sans-I/O parser + Transport sockets) for central's REST API.
         .target(name: "HTTP1", dependencies: ["Transport", logging], swiftSettings: strict),
-        // Central's logic: metadata store, registry, stream-facing services, REST API.
+        // Central's logic: metadata store, registry, stream-facing services, REST API, gRPC wiring.
         .target(
             name: "Central",
-            dependencies: ["HTTP1", "Postgres", "PGSwarmAPI", "COpenSSL", "Transport", logging, swiftProtobuf],
+            dependencies: [
+                "HTTP1", "Postgres", "PGSwarmAPI", "COpenSSL", "Transport", "GRPC", "PGSwarmRPC", logging, swiftProtobuf,
+            ],
             swiftSettings: strict),
         // Kubernetes REST client on URLSession (FoundationNetworking, i.e. libcurl).
         .target(name: "Kube", dependencies: [logging, yams], swiftSettings: strict),

@@ -14,6 +14,7 @@
 
 #include "socket_bio.h"
 #include "crypto_shim.h"
+#include "x509_shim.h"
 
 // MARK: Option bits (SSL_OP_* are built with SSL_OP_BIT(n), which Swift cannot evaluate)
 

@@ -27,9 +27,11 @@ public struct SatelliteStreamService: Sendable {
     /// followed by a `DesiredState` snapshot when the satellite's version is stale.
     public func open(satellite: Satellite, hello: Pgswarm_V1_SatelliteHello) async throws -> [Pgswarm_V1_CentralMessage]
     {
-        let updated = try await store.setConnected(satellite.id, true, version: hello.satelliteVersion)
+        // The satellite may have been replaced or rejected since its token was checked.
+        guard let current = try await store.setConnected(satellite.id, true, version: hello.satelliteVersion) else {
+            throw RegistryError(.permissionDenied, "satellite is no longer approved")
+        }
         environment.metrics.streamOpened()
-        let current = updated ?? satellite
         environment.live.publish("satellite.updated", current)
         await events.central(
             "satellite.connected", .info, satelliteID: satellite.id, message: "satellite connected",
@@ -136,11 +138,12 @@ public struct SatelliteStreamService: Sendable {
         }
     }
 
+    /// Stores the event once per id; throws when it could not be stored, so it is not acknowledged.
     public func onEvent(_ event: Pgswarm_V1_Event, from satelliteID: UUID) async throws {
         let data = event.data.reduce(into: [String: String]()) {
             $0[String($1.key.prefix(64))] = String($1.value.prefix(1024))
         }
-        await events.record(
+        try await events.store(
             NewEvent(
                 id: UUID(uuidString: event.id) ?? UUID(), type: ProtoNames.eventType(event.type),
                 severity: ProtoNames.severity(event.severity), satelliteID: satelliteID,
