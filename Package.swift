@@ -68,7 +68,8 @@ let package = Package(
         .target(
             name: "Central",
             dependencies: [
-                "HTTP1", "Postgres", "PGSwarmAPI", "COpenSSL", "Transport", "GRPC", "PGSwarmRPC", logging, swiftProtobuf,
+                "HTTP1", "Postgres", "PGSwarmAPI", "COpenSSL", "Transport", "GRPC", "PGSwarmRPC", logging,
+                swiftProtobuf,
             ],
             swiftSettings: strict),
         // Kubernetes REST client on URLSession (FoundationNetworking, i.e. libcurl).
@@ -144,8 +145,8 @@ let package = Package(
         .testTarget(
             name: "CentralTests",
             dependencies: [
-                "Central", "HTTP1", "PGSwarmAPI", "Postgres", "PostgresTestSupport", "Transport", logging,
-                swiftProtobuf,
+                "Central", "GRPC", "HTTP1", "PGSwarmAPI", "PGSwarmRPC", "Postgres", "PostgresTestSupport", "Transport",
+                logging, swiftProtobuf,
             ],
             swiftSettings: strict),
         .testTarget(
