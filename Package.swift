@@ -115,6 +115,14 @@ let package = Package(
                 swiftProtobuf,
             ], swiftSettings: strict),
 
+        // N simulated satellites against the central binary on PostgreSQL (make bench).
+        .executableTarget(
+            name: "central-bench",
+            dependencies: [
+                "BenchSupport", "Central", "GRPC", "PGSwarmAPI", "PGSwarmRPC", "Postgres", "PostgresTestSupport",
+                "Transport", logging, swiftProtobuf,
+            ], swiftSettings: strict),
+
         // MARK: Test support (never linked into production targets)
         .target(name: "TransportTestSupport", dependencies: ["Transport"], swiftSettings: strict),
         .target(name: "PostgresTestSupport", dependencies: ["Postgres", "ChildProcesses"], swiftSettings: strict),

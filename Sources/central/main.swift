@@ -206,4 +206,5 @@ final class SignalWaiter: Sendable {
     }
 }
 
+OpenSSLLibrary.initialize()
 await runCommandLine(CentralCommand.self, name: "central")

@@ -29,18 +29,40 @@ struct StreamHubTests {
         #expect(await hub.isConnected(id) == false)
         let (first, none) = hub.attach(id)
         #expect(none == nil)
-        let cancelled = Mutex(false)
-        first.onEnd { cancelled.withLock { $0 = true } }
         let (second, replaced) = hub.attach(id)
         #expect(replaced === first && second.generation > first.generation)
-        #expect(first.ending?.code == .aborted && cancelled.withLock { $0 })
+        #expect(first.ending?.code == .aborted)
+        var ended = first.outbound.makeAsyncIterator()
+        #expect(await ended.next() == nil)
         hub.detach(first)
         #expect(await hub.isConnected(id))
         #expect(await hub.send(message(2), to: id))
+        second.open(greeting: [message(1)])
         var iterator = second.outbound.makeAsyncIterator()
+        #expect(await iterator.next()?.desiredStateVersion == 1)
         #expect(await iterator.next()?.desiredStateVersion == 2)
         hub.detach(second)
         #expect(await hub.isConnected(id) == false)
+    }
+
+    @Test("messages sent before the hello is answered wait behind the answer, within a bound")
+    func heldBack() async {
+        let hub = SatelliteStreamHub(idleTimeout: .seconds(60), outboundCapacity: 5)
+        let id = UUID()
+        let (session, _) = hub.attach(id)
+        for version in 3...5 { #expect(await hub.send(message(Int64(version)), to: id)) }
+        // Room is kept for the hello's answer (two messages).
+        #expect(await hub.send(message(6), to: id) == false)
+        #expect(session.ending?.code == .resourceExhausted)
+
+        let (next, _) = hub.attach(UUID())
+        #expect(next.enqueue(message(3)))
+        next.open(greeting: [message(1), message(2)])
+        #expect(next.enqueue(message(4)))
+        next.end(GRPCStatus(.unavailable, "test"))
+        var order: [Int64] = []
+        for await queued in next.outbound { order.append(queued.desiredStateVersion) }
+        #expect(order == [1, 2, 3, 4])
     }
 
     @Test("a stream whose queue overflows ends RESOURCE_EXHAUSTED and refuses further messages")
@@ -48,6 +70,7 @@ struct StreamHubTests {
         let hub = SatelliteStreamHub(idleTimeout: .seconds(60), outboundCapacity: 4)
         let id = UUID()
         let (session, _) = hub.attach(id)
+        session.open(greeting: [])
         for version in 1...4 { #expect(await hub.send(message(Int64(version)), to: id)) }
         #expect(await hub.send(message(5), to: id) == false)
         #expect(session.ending?.code == .resourceExhausted)
@@ -72,7 +95,7 @@ struct StreamHubTests {
         #expect(quiet.ending?.code == .unavailable && chatty.ending == nil)
     }
 
-    @Test("revoking ends the stream PERMISSION_DENIED and forgets it; an ended stream cancels its handler at once")
+    @Test("revoking ends the stream PERMISSION_DENIED and forgets it; the first reason to end a stream stays")
     func revoke() async {
         let hub = SatelliteStreamHub(idleTimeout: .seconds(60))
         let id = UUID()
@@ -80,9 +103,9 @@ struct StreamHubTests {
         await hub.revoke(id, reason: "replaced")
         #expect(session.ending == GRPCStatus(.permissionDenied, "replaced"))
         #expect(await hub.isConnected(id) == false)
-        let late = Mutex(false)
-        session.onEnd { late.withLock { $0 = true } }
-        #expect(late.withLock { $0 })
+        session.end(GRPCStatus(.unavailable, "later"))
+        #expect(session.ending == GRPCStatus(.permissionDenied, "replaced"))
+        #expect(session.enqueue(message(1)) == false)
     }
 
     @Test("a successor waits for its predecessor's cleanup, bounded by a timeout")

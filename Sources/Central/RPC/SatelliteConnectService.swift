@@ -10,16 +10,22 @@ import Synchronization
 ///
 /// 1. The stream is registered in the hub at once (replacing an older one, whose cleanup is
 ///    awaited so "disconnected" is never recorded after "connected"); messages central sends
-///    meanwhile wait in the stream's queue, behind the hello.
+///    meanwhile are held back until the hello is answered.
 /// 2. The first message must be `SatelliteHello`; `SatelliteStreamService.open` records the
 ///    connection and answers `CentralHello` (plus a `DesiredState` snapshot when stale).
-/// 3. Then a writer drains the queue while every received message goes to
-///    `SatelliteStreamService.receive`, whose replies (acks) are queued in order.
-/// 4. However it ends, the disconnect is recorded once, outside the call's cancellation.
+/// 3. A writer sends what the stream's queue holds, in order, while every received message goes
+///    to `SatelliteStreamService.receive`, whose replies (acks) are queued.
+/// 4. The call ends when the satellite half-closes, the hub ends the stream (replaced, idle,
+///    revoked, not reading, shutdown) or the connection drops; the disconnect is recorded once,
+///    outside the call's cancellation.
 ///
 /// A reliable message (seq > 0) that cannot be stored ends the stream UNAVAILABLE without an
 /// ack, so the satellite resends it after reconnecting; acknowledging a later one would cover
 /// it (acks are cumulative). A best-effort message that cannot be stored is logged and dropped.
+///
+/// Memory: a stream lives for days and there may be 10,000 of them, and a task keeps the
+/// largest stack its frames ever needed. So the two long-lived tasks of a stream only wait;
+/// every message is handled (database work included) in a short-lived task of its own.
 public struct SatelliteConnectService: GRPCService {
     let streams: SatelliteStreamService
     let hub: SatelliteStreamHub
@@ -48,22 +54,30 @@ public struct SatelliteConnectService: GRPCService {
         var logger = context.logger
         logger[metadataKey: "satellite.id"] = "\(satellite.id.uuidString.lowercased())"
         let (session, replaced) = hub.attach(satellite.id)
-        let opened = Mutex(false)
-        let work = Task {
-            try await run(
-                session, satellite: satellite, requests: requests, writer: writer, replaced: replaced,
-                opened: { opened.withLock { $0 = true } }, logger: logger)
-        }
-        session.onEnd { work.cancel() }
-        let result = await withTaskCancellationHandler {
-            await work.result
-        } onCancel: {
-            work.cancel()
+        let opened = OpenedFlag()
+        let result: Result<Void, any Error>
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                // Ends when the hub ends the stream; that ends the call.
+                group.addTask {
+                    for await message in session.outbound { try await writer.write(message) }
+                }
+                group.addTask { [logger] in
+                    try await receive(
+                        session, satellite: satellite, requests: requests, replaced: replaced,
+                        opened: opened.set, logger: logger)
+                }
+                try await group.next()
+                group.cancelAll()
+            }
+            result = .success(())
+        } catch {
+            result = .failure(error)
         }
         let status = Self.finalStatus(result, ending: session.ending, logger: logger)
-        let wasOpened = opened.withLock { $0 }
+        let wasOpened = opened.value
         // A separate task: recording the disconnect must not be cancelled with the call.
-        await Task {
+        await Task { [logger] in
             hub.detach(session)
             if wasOpened {
                 await streams.close(satelliteID: satellite.id, reason: status.description)
@@ -74,10 +88,10 @@ public struct SatelliteConnectService: GRPCService {
         guard status.isOK else { throw status }
     }
 
-    private func run(
+    /// The hello, then every further message, each handled in a task of its own.
+    private func receive(
         _ session: StreamSession, satellite: Satellite, requests: RequestStream<Pgswarm_V1_SatelliteMessage>,
-        writer: ResponseWriter<Pgswarm_V1_CentralMessage>, replaced: StreamSession?,
-        opened: @escaping @Sendable () -> Void, logger: Logger
+        replaced: StreamSession?, opened: @escaping @Sendable () -> Void, logger: Logger
     ) async throws {
         var messages = requests.makeAsyncIterator()
         guard let first = try await messages.next() else { return }
@@ -86,9 +100,10 @@ public struct SatelliteConnectService: GRPCService {
             throw GRPCStatus(.invalidArgument, "the first message must be a SatelliteHello")
         }
         if let replaced { await replaced.waitUntilRetired(timeout: Self.predecessorCleanupTimeout) }
+        let streams = streams
         let greeting: [Pgswarm_V1_CentralMessage]
         do {
-            greeting = try await streams.open(satellite: satellite, hello: hello)
+            greeting = try await Task { try await streams.open(satellite: satellite, hello: hello) }.value
         } catch let error as RegistryError {
             throw GRPCStatus(registryError: error)
         } catch {
@@ -96,41 +111,22 @@ public struct SatelliteConnectService: GRPCService {
             throw GRPCStatus(.unavailable, "central could not record the connection; retry later")
         }
         opened()
+        session.open(greeting: greeting)
         logger.info(
             "satellite stream opened",
             metadata: [
                 "satellite.session_id": "\(hello.sessionID.prefix(64))",
                 "satellite.desired_state_version": "\(hello.desiredState.desiredStateVersion)",
             ])
-        for message in greeting { try await writer.write(message) }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await message in session.outbound { try await writer.write(message) }
-            }
-            group.addTask {
-                try await receiveAll(session, satelliteID: satellite.id, requests: requests, logger: logger)
-            }
-            try await group.next()
-            group.cancelAll()
-        }
-    }
-
-    /// Hands every further message to the stream service and queues its replies.
-    private func receiveAll(
-        _ session: StreamSession, satelliteID: UUID, requests: RequestStream<Pgswarm_V1_SatelliteMessage>,
-        logger: Logger
-    ) async throws {
-        // The iterator reads from the call, so a new one continues where the hello's stopped.
-        var messages = requests.makeAsyncIterator()
+        let satelliteID = satellite.id
         while let message = try await messages.next() {
             session.touch(at: hub.currentTime())
             let replies: [Pgswarm_V1_CentralMessage]
             do {
-                replies = try await streams.receive(message, from: satelliteID)
+                // Not cancelled with the call: a message being stored is stored completely.
+                replies = try await Task { try await streams.receive(message, from: satelliteID) }.value
             } catch let error as RegistryError {
                 throw GRPCStatus(registryError: error)
-            } catch is CancellationError {
-                throw CancellationError()
             } catch {
                 guard message.seq > 0 else {
                     logger.warning("a best-effort satellite message was not stored", metadata: ["error": "\(error)"])
@@ -160,4 +156,11 @@ public struct SatelliteConnectService: GRPCService {
             return GRPCStatus(.internalError, "the stream failed")
         }
     }
+}
+
+/// Whether the stream's connection was recorded (so its disconnect must be).
+final class OpenedFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    func set() { flag.store(true, ordering: .releasing) }
+    var value: Bool { flag.load(ordering: .acquiring) }
 }

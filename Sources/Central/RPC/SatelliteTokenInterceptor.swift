@@ -23,11 +23,21 @@ public struct SatelliteTokenInterceptor: ServerInterceptor {
     public func intercept(_ context: ServerContext) async throws {
         let service = context.path.split(separator: "/").first.map(String.init) ?? ""
         guard !Self.openServices.contains(service) else { return }
-        do {
-            let satellite = try await registry.authenticateStream(
-                authorization: context.requestMetadata["authorization"] ?? "")
+        let authorization = context.requestMetadata["authorization"] ?? ""
+        let registry = registry
+        // In a task of its own: the call's task lives as long as the stream (days), and would
+        // otherwise keep the stack the database lookup needed.
+        let outcome = await Task { () async -> Result<Satellite, RegistryError> in
+            do throws(RegistryError) {
+                return .success(try await registry.authenticateStream(authorization: authorization))
+            } catch {
+                return .failure(error)
+            }
+        }.value
+        switch outcome {
+        case .success(let satellite):
             context.attach(AuthenticatedSatellite(satellite: satellite))
-        } catch {
+        case .failure(let error):
             throw GRPCStatus(registryError: error)
         }
     }

@@ -119,18 +119,18 @@ public struct SatelliteStreamService: Sendable {
         options.preserveProtoFieldNames = true
         let instances = try report.instances.map { try $0.jsonString(options: options) }
         let namespace = report.namespace.isEmpty ? "default" : report.namespace
-        let stateName = ProtoNames.clusterState(report.state)?.rawValue ?? "unknown"
-        try await store.upsertHealth(
-            satelliteID: satelliteID, namespace: namespace, clusterName: report.clusterName, state: stateName,
-            leaseHolder: report.leaseHolder, appliedConfigVersion: report.appliedConfigVersion,
+        let observed = ProtoNames.clusterState(report.state)
+        if let cluster = try await store.recordHealthReport(
+            satelliteID: satelliteID, namespace: namespace, clusterName: report.clusterName,
+            state: observed?.rawValue ?? "unknown", observedState: observed, leaseHolder: report.leaseHolder,
+            appliedConfigVersion: report.appliedConfigVersion,
             instances: .init(text: "[" + instances.joined(separator: ",") + "]"),
             reportedAt: report.hasTimestamp ? report.timestamp.date : environment.now())
-        if let state = ProtoNames.clusterState(report.state),
-            let cluster = try await store.setObservedState(
-                satelliteID: satelliteID, namespace: namespace, name: report.clusterName, state: state)
         {
             environment.live.publish("cluster.updated", cluster)
         }
+        // Reading the stored row back is only worth it for someone watching live.
+        guard environment.live.subscriberCount > 0 else { return }
         if let health = try await store.health(satelliteID: satelliteID).first(where: {
             $0.namespace == namespace && $0.clusterName == report.clusterName
         }) {
