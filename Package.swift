@@ -64,10 +64,13 @@ let package = Package(
         .target(name: "DaemonSupport", dependencies: [argumentParser, logging], swiftSettings: strict),
         // HTTP/1.1 server (sans-I/O parser + Transport sockets) for central's REST API.
         .target(name: "HTTP1", dependencies: ["Transport", logging], swiftSettings: strict),
-        // Central's logic: metadata store, registry, stream-facing services, REST API.
+        // Central's logic: metadata store, registry, stream-facing services, REST API, gRPC wiring.
         .target(
             name: "Central",
-            dependencies: ["HTTP1", "Postgres", "PGSwarmAPI", "COpenSSL", "Transport", logging, swiftProtobuf],
+            dependencies: [
+                "HTTP1", "Postgres", "PGSwarmAPI", "COpenSSL", "Transport", "GRPC", "PGSwarmRPC", logging,
+                swiftProtobuf,
+            ],
             swiftSettings: strict),
         // Kubernetes REST client on URLSession (FoundationNetworking, i.e. libcurl).
         .target(name: "Kube", dependencies: [logging, yams], swiftSettings: strict),
@@ -114,6 +117,14 @@ let package = Package(
                 swiftProtobuf,
             ], swiftSettings: strict),
 
+        // N simulated satellites against the central binary on PostgreSQL (make bench).
+        .executableTarget(
+            name: "central-bench",
+            dependencies: [
+                "BenchSupport", "Central", "GRPC", "PGSwarmAPI", "PGSwarmRPC", "Postgres", "PostgresTestSupport",
+                "Transport", logging, swiftProtobuf,
+            ], swiftSettings: strict),
+
         // MARK: Test support (never linked into production targets)
         .target(name: "TransportTestSupport", dependencies: ["Transport"], swiftSettings: strict),
         .target(name: "PostgresTestSupport", dependencies: ["Postgres", "ChildProcesses"], swiftSettings: strict),
@@ -146,8 +157,8 @@ let package = Package(
         .testTarget(
             name: "CentralTests",
             dependencies: [
-                "Central", "HTTP1", "PGSwarmAPI", "Postgres", "PostgresTestSupport", "Transport", logging,
-                swiftProtobuf,
+                "Central", "GRPC", "HTTP1", "PGSwarmAPI", "PGSwarmRPC", "Postgres", "PostgresTestSupport", "Transport",
+                logging, swiftProtobuf,
             ],
             swiftSettings: strict),
         .testTarget(

@@ -78,4 +78,5 @@ binary="$(swift build --show-bin-path)/central"
 export DATABASE_URL="host=${socket_dir} port=${port} dbname=pgswarm user=postgres"
 log "metadata store: ${DATABASE_URL}"
 # shellcheck disable=SC2086
-"$binary" --encryption-key-file "${PGSWARM_ENCRYPTION_KEY_FILE:-$key_file}" ${CENTRAL_ARGS:-}
+# gRPC is TLS by default: central creates its development CA in .data/central-tls on first start.
+"$binary" --encryption-key-file "${PGSWARM_ENCRYPTION_KEY_FILE:-$key_file}" --data-dir "$data_root" ${CENTRAL_ARGS:-}

@@ -14,6 +14,7 @@
 
 #include "socket_bio.h"
 #include "crypto_shim.h"
+#include "x509_shim.h"
 
 // MARK: Option bits (SSL_OP_* are built with SSL_OP_BIT(n), which Swift cannot evaluate)
 
@@ -26,6 +27,7 @@ static const uint64_t COPENSSL_OP_CIPHER_SERVER_PREFERENCE = SSL_OP_CIPHER_SERVE
 
 static const long COPENSSL_MODE_ENABLE_PARTIAL_WRITE = SSL_MODE_ENABLE_PARTIAL_WRITE;
 static const long COPENSSL_MODE_ACCEPT_MOVING_WRITE_BUFFER = SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER;
+static const long COPENSSL_MODE_RELEASE_BUFFERS = SSL_MODE_RELEASE_BUFFERS;
 
 // MARK: Protocol versions
 

@@ -9,6 +9,7 @@ final class SSLContextHandle: @unchecked Sendable {
     private let applicationProtocols: ALPNProtocolList
 
     init(server: Bool, minimumVersion: TLSVersion, applicationProtocols: ALPNProtocolList) throws(TransportError) {
+        OpenSSLLibrary.initialize()
         OpenSSLError.clearQueue()
         guard let context = SSL_CTX_new(server ? TLS_server_method() : TLS_client_method()) else {
             throw OpenSSLError.configurationError("cannot create a TLS context")
@@ -30,9 +31,13 @@ final class SSLContextHandle: @unchecked Sendable {
         if server { options |= COPENSSL_OP_CIPHER_SERVER_PREFERENCE }
         _ = copenssl_SSL_CTX_set_options(context, options)
         // Partial writes let `write` make progress record by record; a moving buffer is needed
-        // because a Swift array may be at a different address when a write is retried.
+        // because a Swift array may be at a different address when a write is retried. Idle
+        // connections give their record buffers back (about 34 KiB each): central holds one
+        // mostly idle connection per satellite, thousands of them.
         _ = copenssl_SSL_CTX_set_mode(
-            context, COPENSSL_MODE_ENABLE_PARTIAL_WRITE | COPENSSL_MODE_ACCEPT_MOVING_WRITE_BUFFER)
+            context,
+            COPENSSL_MODE_ENABLE_PARTIAL_WRITE | COPENSSL_MODE_ACCEPT_MOVING_WRITE_BUFFER
+                | COPENSSL_MODE_RELEASE_BUFFERS)
         if server {
             applicationProtocols.installSelectCallback(on: context)
         } else if !applicationProtocols.isEmpty {

@@ -36,8 +36,22 @@ struct CentralCommand: AsyncParsableCommand {
     @Flag(help: "Serve REST and the dashboard over HTTPS with --tls-cert-file/--tls-key-file.")
     var httpTLS = false
 
-    @Flag(help: "Accept plaintext gRPC from satellites (development only).")
+    @Flag(help: "Accept plaintext gRPC from satellites (development only; TLS is the default).")
     var grpcPlaintext = false
+
+    @Option(
+        help: """
+            Folder for central's own files (default .data): without --tls-cert-file, the development CA for \
+            gRPC TLS is created in <data-dir>/central-tls. Env: PGSWARM_DATA_DIR.
+            """)
+    var dataDir: String?
+
+    @Option(
+        help: """
+            Extra DNS name or IP address in the development server certificate (repeatable; localhost, \
+            loopback and the host name are always in it). Env: PGSWARM_TLS_SERVER_NAMES (comma-separated).
+            """)
+    var tlsServerName: [String] = []
 
     @Option(
         help:
@@ -102,10 +116,38 @@ struct CentralCommand: AsyncParsableCommand {
             }
             configuration.httpTLS = TLSServerConfiguration(certificateChainFile: certificate, privateKeyFile: key)
         }
+        configuration.grpc = try grpcSettings(address: addresses["--grpc-address"]!, certificate: certificate, key: key)
         configuration.encryptionKey = try loadEncryptionKey()
         let dashboard = setting(dashboardDir, environment: "PGSWARM_DASHBOARD_DIR") ?? "dashboard"
         configuration.dashboardDirectory = FileManager.default.fileExists(atPath: dashboard) ? dashboard : nil
         return configuration
+    }
+
+    /// TLS by default: the configured certificate, else central's development CA; plaintext only
+    /// when asked for.
+    func grpcSettings(address: HostPort, certificate: String?, key: String?) throws -> GRPCSettings {
+        var settings: GRPCSettings
+        if grpcPlaintext {
+            settings = GRPCSettings(security: .plaintext)
+        } else if let certificate, let key {
+            settings = GRPCSettings(
+                security: .certificate(TLSServerConfiguration(certificateChainFile: certificate, privateKeyFile: key)))
+        } else {
+            let dataDirectory = setting(dataDir, environment: "PGSWARM_DATA_DIR") ?? ".data"
+            let fromEnvironment = (ProcessInfo.processInfo.environment["PGSWARM_TLS_SERVER_NAMES"] ?? "")
+                .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let names =
+                DevelopmentCA.defaultServerNames(hostName: ProcessInfo.processInfo.hostName) + tlsServerName
+                + fromEnvironment
+            for name in names where !DevelopmentCA.isValidServerName(name) {
+                throw ValidationError("--tls-server-name must be a DNS name or an IP address, got '\(name)'")
+            }
+            settings = GRPCSettings(
+                security: .developmentCA(directory: dataDirectory + "/central-tls", serverNames: names))
+        }
+        settings.host = address.host
+        settings.port = UInt16(address.port)
+        return settings
     }
 
     func loadEncryptionKey() throws -> [UInt8]? {
@@ -132,27 +174,8 @@ struct CentralCommand: AsyncParsableCommand {
         if configuration.encryptionKey == nil {
             logger.warning("no encryption key configured: cluster database passwords cannot be stored")
         }
-        // The gRPC layer replaces this sink; until it exists no satellite is ever connected.
-        let app = try await CentralApp.start(configuration, commands: RecordingCommandSink(), logger: logger)
-        let scheme = configuration.httpTLS == nil ? "http" : "https"
-        let host = configuration.httpHost == "0.0.0.0" ? "localhost" : configuration.httpHost
-        var banner =
-            "pg-swarm central is serving on \(scheme)://\(host):\(app.httpPort)/ (API: /api/v1, OpenAPI: /api/v1/openapi.json)\n"
-        if let token = app.createdAdminToken {
-            banner += """
-                Admin API token (shown only now; store it safely):
-                    \(token)
-                Use it as: curl -H 'Authorization: Bearer \(token)' \(scheme)://\(host):\(app.httpPort)/api/v1/satellites
-
-                """
-        }
-        banner += """
-            Register a satellite: run it with --central-address <this host>:\(grpcAddress.flatMap { HostPort(argument: $0)?.port } ?? 9090) \
-            --name <k8s cluster>; it appears as pending in GET /api/v1/satellites; approve it with
-            POST /api/v1/satellites/<id>/approve {"name": "<display name>"}.
-
-            """
-        FileHandle.standardOutput.write(Data(banner.utf8))
+        let app = try await CentralApp.start(configuration, logger: logger)
+        FileHandle.standardOutput.write(Data(app.startupBanner.utf8))
         let task = Task { await app.run() }
         let signals = SignalWaiter()
         await signals.wait()
@@ -183,4 +206,5 @@ final class SignalWaiter: Sendable {
     }
 }
 
+OpenSSLLibrary.initialize()
 await runCommandLine(CentralCommand.self, name: "central")

@@ -161,8 +161,7 @@ struct RESTSafetyTests {
         configuration.httpPort = 0
         configuration.maximumBodyBytes = 2048
         configuration.dashboardDirectory = folder
-        let app = try await CentralApp.start(
-            configuration, commands: RecordingCommandSink(), logger: Logger(label: "t"))
+        let app = try await CentralApp.start(configuration, logger: Logger(label: "t"))
         let task = Task { await app.run() }
         defer {
             task.cancel()

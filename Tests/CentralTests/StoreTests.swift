@@ -40,8 +40,8 @@ struct StoreTests {
         var configuration = CentralConfiguration(databaseURL: conninfo)
         configuration.httpHost = "127.0.0.1"
         configuration.httpPort = 0
-        async let first = CentralApp.start(configuration, commands: RecordingCommandSink(), logger: Logger(label: "a"))
-        async let second = CentralApp.start(configuration, commands: RecordingCommandSink(), logger: Logger(label: "b"))
+        async let first = CentralApp.start(configuration, logger: Logger(label: "a"))
+        async let second = CentralApp.start(configuration, logger: Logger(label: "b"))
         let apps = try await [first, second]
         #expect(apps.compactMap(\.createdAdminToken).count == 1)
         #expect(try await apps[0].environment.store.apiTokenCount() == 1)

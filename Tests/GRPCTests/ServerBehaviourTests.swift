@@ -95,6 +95,27 @@ struct ServerBehaviourTests {
         }
     }
 
+    @Test("an interceptor hands its result to the handler through the context's attachments")
+    func attachments() async throws {
+        struct Caller: Sendable { let name: String }
+        let auth = ClosureInterceptor { context in
+            context.attach(Caller(name: context.requestMetadata["x-caller"] ?? "nobody"))
+        }
+        var services = ServiceRegistry()
+        services.unary(TestServiceMethods.unaryCall) { _, context in
+            let caller = context.attachment(Caller.self)?.name ?? "missing"
+            let absent = context.attachment(Int.self) == nil ? "" : "!"
+            return .with { $0.username = caller + absent }
+        }
+        try await withServer(services: services, configure: { $0.interceptors = [auth] }) { _, channel in
+            var metadata = Metadata()
+            metadata.add("x-caller", "edge-1")
+            let answer = try await channel.unary(
+                TestServiceMethods.unaryCall, .init(), options: CallOptions(metadata: metadata))
+            #expect(answer.username == "edge-1")
+        }
+    }
+
     @Test("unknown methods and services are UNIMPLEMENTED, in trailers-only responses")
     func unimplemented() async throws {
         try await withServer { _, channel in

@@ -9,6 +9,7 @@ CASES = [
     ("central", ["--bogus"], {"DATABASE_URL": "x"}, "Unknown option '--bogus'"),
     ("central", ["--http-address", "nope"], {"DATABASE_URL": "x"}, "--http-address must be host:port"),
     ("central", ["--database-timeout", "0"], {"DATABASE_URL": "x"}, "--database-timeout must be positive"),
+    ("central", ["--tls-server-name", "bad name"], {"DATABASE_URL": "x"}, "--tls-server-name must be a DNS name"),
     ("satellite", [], {}, "missing required setting: --central-address"),
     ("satellite", ["--central-address", "central:9090"], {}, "missing required setting: --name"),
     ("satellite", ["--central-address", "c:9090", "--name", "s", "--label", "novalue"], {},

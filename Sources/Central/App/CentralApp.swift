@@ -1,19 +1,22 @@
 import Foundation
+import GRPC
 public import HTTP1
 public import Logging
 import Postgres
 import Synchronization
 
-/// Central assembled: metadata store migrated, admin token ensured, HTTP server bound, and the
-/// background chores (heartbeat batches, event retention, live keep-alives) running.
-///
-/// The gRPC server is wired separately (it needs `registry` and `streams` plus a
-/// `SatelliteCommandSink` implementation); until then `commands` is whatever the caller passes.
+/// Central assembled: metadata store migrated, admin token ensured, HTTP and gRPC servers
+/// bound, and the background chores (heartbeat batches, idle streams, event retention, live
+/// keep-alives) running.
 public final class CentralApp: Sendable {
     public let environment: CentralEnvironment
     public let registry: SatelliteRegistry
     public let streams: SatelliteStreamService
+    /// The satellites' open streams (central's `SatelliteCommandSink`).
+    public let hub: SatelliteStreamHub
     public let http: HTTPServer
+    /// The satellites' gRPC endpoint; nil when the configuration has none.
+    public let grpc: CentralGRPCEndpoint?
     /// The bound HTTP port (the kernel's choice when configured with port 0).
     public var httpPort: UInt16 { http.port }
     /// The admin token, only when this start created it (first start on an empty database).
@@ -21,20 +24,21 @@ public final class CentralApp: Sendable {
     let configuration: CentralConfiguration
 
     private init(
-        environment: CentralEnvironment, http: HTTPServer, createdAdminToken: String?,
-        configuration: CentralConfiguration
+        environment: CentralEnvironment, hub: SatelliteStreamHub, http: HTTPServer, grpc: CentralGRPCEndpoint?,
+        createdAdminToken: String?, configuration: CentralConfiguration
     ) {
         self.environment = environment
         registry = SatelliteRegistry(environment: environment)
         streams = SatelliteStreamService(environment: environment)
+        self.hub = hub
         self.http = http
+        self.grpc = grpc
         self.createdAdminToken = createdAdminToken
         self.configuration = configuration
     }
 
     public static func start(
-        _ configuration: CentralConfiguration, commands: any SatelliteCommandSink, logger: Logger,
-        random: any SecureRandom = SystemSecureRandom()
+        _ configuration: CentralConfiguration, logger: Logger, random: any SecureRandom = SystemSecureRandom()
     ) async throws -> CentralApp {
         let pool = PostgresPool(
             configuration: PostgresConfiguration(
@@ -55,8 +59,12 @@ public final class CentralApp: Sendable {
         let secrets = try configuration.encryptionKey.map { key throws(SecretBoxError) in
             try SecretBox(key: key, random: random)
         }
+        let heartbeatSeconds = CentralEnvironment.defaultHeartbeatIntervalSeconds
+        // satellite_stream.proto: offline after 6 heartbeat periods without any message.
+        let hub = SatelliteStreamHub(idleTimeout: .seconds(6 * Int64(heartbeatSeconds)))
         let environment = CentralEnvironment(
-            store: store, secrets: secrets, commands: commands, random: random, logger: logger)
+            store: store, secrets: secrets, commands: hub, random: random, logger: logger,
+            heartbeatIntervalSeconds: heartbeatSeconds)
         let router = APIRoutes.build(environment)
         let responder = CentralResponder(
             environment: environment, router: router, staticFiles: StaticFiles(root: configuration.dashboardDirectory),
@@ -73,14 +81,39 @@ public final class CentralApp: Sendable {
                         requestID: "-")
                 }),
             responder: responder, logger: logger)
+        var grpc: CentralGRPCEndpoint?
+        if let settings = configuration.grpc {
+            do {
+                grpc = try await CentralGRPCEndpoint.bind(
+                    settings, registry: SatelliteRegistry(environment: environment),
+                    streams: SatelliteStreamService(environment: environment), hub: hub, logger: logger,
+                    now: environment.now(), random: random)
+            } catch {
+                http.close()
+                await pool.close()
+                throw error
+            }
+        }
         return CentralApp(
-            environment: environment, http: http, createdAdminToken: adminToken.value, configuration: configuration)
+            environment: environment, hub: hub, http: http, grpc: grpc, createdAdminToken: adminToken.value,
+            configuration: configuration)
     }
 
     /// Serves HTTP and runs the chores until the calling task is cancelled.
     public func run() async {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.http.run() }
+            if let grpc = self.grpc {
+                group.addTask {
+                    do {
+                        try await grpc.server.run()
+                    } catch {
+                        self.environment.logger.error("the gRPC server stopped", metadata: ["error": "\(error)"])
+                    }
+                }
+            }
+            let sweepPeriod = Duration.seconds(max(1, Int64(self.environment.heartbeatIntervalSeconds) / 2))
+            group.addTask { await self.every(sweepPeriod) { _ = self.hub.sweepIdle() } }
             group.addTask { await self.every(.seconds(1)) { try await self.environment.heartbeats.flush() } }
             group.addTask { await self.every(.seconds(15)) { self.environment.live.keepAlive() } }
             group.addTask {
@@ -96,11 +129,18 @@ public final class CentralApp: Sendable {
         }
     }
 
+    /// Ends the satellites' streams (they record their disconnects), drains gRPC, closes HTTP,
+    /// writes pending heartbeats and closes the store.
     public func shutdown() async {
+        hub.endAll(GRPCStatus(.unavailable, "central is shutting down"))
+        await grpc?.shutdown(gracePeriod: Self.grpcShutdownGracePeriod)
         http.close()
         try? await environment.heartbeats.flush()
         await environment.store.pool.close()
     }
+
+    /// Time for streams to record their disconnects at shutdown before connections are cut.
+    static let grpcShutdownGracePeriod = Duration.seconds(10)
 
     private func every(_ period: Duration, _ chore: @Sendable () async throws -> Void) async {
         while !Task.isCancelled {

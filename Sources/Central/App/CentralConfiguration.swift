@@ -23,8 +23,34 @@ public struct CentralConfiguration: Sendable {
     /// Sessions in the metadata-store pool.
     public var databaseConnections: Int = 8
     public var databaseConnectTimeout: Double = 10
+    /// The satellites' gRPC endpoint; nil serves none (tests of the REST side).
+    public var grpc: GRPCSettings?
 
     public init(databaseURL: String) {
         self.databaseURL = databaseURL
+    }
+}
+
+/// Where and how central serves gRPC to satellites.
+public struct GRPCSettings: Sendable, Equatable {
+    public enum Security: Sendable, Equatable {
+        /// h2c: only with `--grpc-plaintext` (development, or a mesh adding TLS).
+        case plaintext
+        /// The operator's certificate and key.
+        case certificate(TLSServerConfiguration)
+        /// A private CA central creates in `directory` at first start (see `DevelopmentCA`);
+        /// the server certificate names `serverNames`.
+        case developmentCA(directory: String, serverNames: [String])
+    }
+
+    public var host: String = "0.0.0.0"
+    public var port: UInt16 = 9090
+    public var security: Security
+    /// Connections served at once: one per satellite plus a margin; each costs a descriptor
+    /// (the process limit must be higher) and a few tens of KiB.
+    public var maxConnections: Int = 20_000
+
+    public init(security: Security) {
+        self.security = security
     }
 }

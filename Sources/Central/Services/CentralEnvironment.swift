@@ -20,13 +20,16 @@ public struct CentralEnvironment: Sendable {
     public var version: String
     /// Heartbeat period announced to satellites, in seconds.
     public var heartbeatIntervalSeconds: UInt32
+    /// satellite_stream.proto's default heartbeat period.
+    public static let defaultHeartbeatIntervalSeconds: UInt32 = 10
 
     public init(
         store: MetadataStore, secrets: SecretBox?, commands: any SatelliteCommandSink,
         live: LiveUpdates = LiveUpdates(),
         logs: SatelliteLogs = SatelliteLogs(), metrics: CentralMetrics = CentralMetrics(),
         random: any SecureRandom = SystemSecureRandom(), now: @escaping @Sendable () -> Date = { Date() },
-        logger: Logger, version: String = "0.1.0", heartbeatIntervalSeconds: UInt32 = 10
+        logger: Logger, version: String = "0.1.0",
+        heartbeatIntervalSeconds: UInt32 = CentralEnvironment.defaultHeartbeatIntervalSeconds
     ) {
         self.store = store
         self.secrets = secrets
@@ -50,23 +53,31 @@ public struct EventLog: Sendable {
 
     public init(environment: CentralEnvironment) { self.environment = environment }
 
-    /// Stores the event (data scrubbed of secrets) once; true if it was new.
+    /// Stores the event (data scrubbed of secrets) once; true if it was new. A failure is
+    /// logged, not thrown (for events central produces about something that already happened).
     @discardableResult
     public func record(_ event: NewEvent) async -> Bool {
-        var clean = event
-        clean.data = SecretScrubber.scrub(event.data)
-        clean.message = SecretScrubber.scrub(text: String(event.message.prefix(2000)))
         do {
-            guard let stored = try await environment.store.insertEvent(clean) else { return false }
-            environment.metrics.increment("pgswarm_events_ingested_total", labels: [stored.type])
-            if stored.type == "primary.promoted" { environment.metrics.increment("pgswarm_failovers_total") }
-            environment.live.publish("event.created", stored)
-            return true
+            return try await store(event)
         } catch {
             environment.logger.error(
                 "could not store event", metadata: ["event.type": "\(event.type)", "error": "\(error)"])
             return false
         }
+    }
+
+    /// Stores the event once; true if it was new, false for a known id. Throws when the store
+    /// fails (a satellite's event is then not acknowledged, and resent).
+    @discardableResult
+    public func store(_ event: NewEvent) async throws -> Bool {
+        var clean = event
+        clean.data = SecretScrubber.scrub(event.data)
+        clean.message = SecretScrubber.scrub(text: String(event.message.prefix(2000)))
+        guard let stored = try await environment.store.insertEvent(clean) else { return false }
+        environment.metrics.increment("pgswarm_events_ingested_total", labels: [stored.type])
+        if stored.type == "primary.promoted" { environment.metrics.increment("pgswarm_failovers_total") }
+        environment.live.publish("event.created", stored)
+        return true
     }
 
     /// A central-originated event.

@@ -39,6 +39,8 @@ public final class LiveUpdates: Sendable {
 
     /// Sends `{"type": type, "data": payload}` to every subscriber.
     public func publish(_ type: String, _ payload: some Encodable & Sendable) {
+        // Nobody watching (the usual case between dashboard visits): no encoding at all.
+        guard subscriberCount > 0 else { return }
         let data = JSONCoding.encode(payload)
         let frame = Self.frame(type: type, json: Array("{\"type\":\"\(type)\",\"data\":".utf8) + data + [125])
         let current = subscribers.withLock { Array($0) }

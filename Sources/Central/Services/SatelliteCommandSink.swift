@@ -12,10 +12,13 @@ public protocol SatelliteCommandSink: Sendable {
     /// Queues `message` on the satellite's stream; false when it has no open stream.
     func send(_ message: Pgswarm_V1_CentralMessage, to satelliteID: UUID) async -> Bool
     func isConnected(_ satelliteID: UUID) async -> Bool
+    /// The satellite's token was revoked (it was replaced): end its stream for good
+    /// (PERMISSION_DENIED, which tells it not to reconnect).
+    func revoke(_ satelliteID: UUID, reason: String) async
 }
 
-/// An in-memory sink for tests and for running central before the gRPC layer exists: records
-/// every message and treats the satellites marked connected as online.
+/// An in-memory sink for tests: records every message and treats the satellites marked
+/// connected as online.
 public actor RecordingCommandSink: SatelliteCommandSink {
     public private(set) var sent: [(satelliteID: UUID, message: Pgswarm_V1_CentralMessage)] = []
     private var connected: Set<UUID> = []
@@ -33,6 +36,8 @@ public actor RecordingCommandSink: SatelliteCommandSink {
     }
 
     public func isConnected(_ satelliteID: UUID) async -> Bool { connected.contains(satelliteID) }
+
+    public func revoke(_ satelliteID: UUID, reason: String) async { connected.remove(satelliteID) }
 
     public func messages(to satelliteID: UUID) -> [Pgswarm_V1_CentralMessage] {
         sent.filter { $0.satelliteID == satelliteID }.map(\.message)

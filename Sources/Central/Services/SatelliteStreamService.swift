@@ -27,9 +27,11 @@ public struct SatelliteStreamService: Sendable {
     /// followed by a `DesiredState` snapshot when the satellite's version is stale.
     public func open(satellite: Satellite, hello: Pgswarm_V1_SatelliteHello) async throws -> [Pgswarm_V1_CentralMessage]
     {
-        let updated = try await store.setConnected(satellite.id, true, version: hello.satelliteVersion)
+        // The satellite may have been replaced or rejected since its token was checked.
+        guard let current = try await store.setConnected(satellite.id, true, version: hello.satelliteVersion) else {
+            throw RegistryError(.permissionDenied, "satellite is no longer approved")
+        }
         environment.metrics.streamOpened()
-        let current = updated ?? satellite
         environment.live.publish("satellite.updated", current)
         await events.central(
             "satellite.connected", .info, satelliteID: satellite.id, message: "satellite connected",
@@ -117,18 +119,18 @@ public struct SatelliteStreamService: Sendable {
         options.preserveProtoFieldNames = true
         let instances = try report.instances.map { try $0.jsonString(options: options) }
         let namespace = report.namespace.isEmpty ? "default" : report.namespace
-        let stateName = ProtoNames.clusterState(report.state)?.rawValue ?? "unknown"
-        try await store.upsertHealth(
-            satelliteID: satelliteID, namespace: namespace, clusterName: report.clusterName, state: stateName,
-            leaseHolder: report.leaseHolder, appliedConfigVersion: report.appliedConfigVersion,
+        let observed = ProtoNames.clusterState(report.state)
+        if let cluster = try await store.recordHealthReport(
+            satelliteID: satelliteID, namespace: namespace, clusterName: report.clusterName,
+            state: observed?.rawValue ?? "unknown", observedState: observed, leaseHolder: report.leaseHolder,
+            appliedConfigVersion: report.appliedConfigVersion,
             instances: .init(text: "[" + instances.joined(separator: ",") + "]"),
             reportedAt: report.hasTimestamp ? report.timestamp.date : environment.now())
-        if let state = ProtoNames.clusterState(report.state),
-            let cluster = try await store.setObservedState(
-                satelliteID: satelliteID, namespace: namespace, name: report.clusterName, state: state)
         {
             environment.live.publish("cluster.updated", cluster)
         }
+        // Reading the stored row back is only worth it for someone watching live.
+        guard environment.live.subscriberCount > 0 else { return }
         if let health = try await store.health(satelliteID: satelliteID).first(where: {
             $0.namespace == namespace && $0.clusterName == report.clusterName
         }) {
@@ -136,11 +138,12 @@ public struct SatelliteStreamService: Sendable {
         }
     }
 
+    /// Stores the event once per id; throws when it could not be stored, so it is not acknowledged.
     public func onEvent(_ event: Pgswarm_V1_Event, from satelliteID: UUID) async throws {
         let data = event.data.reduce(into: [String: String]()) {
             $0[String($1.key.prefix(64))] = String($1.value.prefix(1024))
         }
-        await events.record(
+        try await events.store(
             NewEvent(
                 id: UUID(uuidString: event.id) ?? UUID(), type: ProtoNames.eventType(event.type),
                 severity: ProtoNames.severity(event.severity), satelliteID: satelliteID,

@@ -27,6 +27,8 @@ public final class ServerContext: Sendable {
     }
 
     private let response: Mutex<Response>
+    /// Values interceptors hand to the handler, one per type.
+    private let attachments = Mutex<[ObjectIdentifier: any Sendable]>([:])
 
     init(
         path: String, head: RequestHead, peer: String, deadline: ContinuousClock.Instant?,
@@ -64,6 +66,17 @@ public final class ServerContext: Sendable {
     /// Whether the request message the handler received last travelled compressed.
     public var lastRequestWasCompressed: Bool {
         response.withLock { $0.lastRequestWasCompressed }
+    }
+
+    /// Hands a value to the handler (an interceptor's result, such as the authenticated peer).
+    /// One value per type; attaching again replaces it.
+    public func attach<Value: Sendable>(_ value: Value) {
+        attachments.withLock { $0[ObjectIdentifier(Value.self)] = value }
+    }
+
+    /// The value of this type an interceptor attached, if any.
+    public func attachment<Value: Sendable>(_ type: Value.Type) -> Value? {
+        attachments.withLock { $0[ObjectIdentifier(Value.self)] as? Value }
     }
 
     func recordRequest(compressed: Bool) {

@@ -84,6 +84,7 @@ extension RouteTable {
                     message: "satellite approved as \(body.name)",
                     data: ["name": body.name])
                 if let replaced {
+                    await environment.commands.revoke(replaced, reason: "this satellite was replaced")
                     if let old = try await store.satellite(replaced) {
                         environment.live.publish("satellite.updated", old)
                     }

@@ -1,0 +1,1 @@
+"""A satellite simulated with Python grpcio and our .proto files (a client we did not write)."""
