@@ -76,6 +76,9 @@ public actor Supervisor {
                 try await runExclusive("follow \(upstream.host):\(upstream.port)") { try await follow(upstream) }
             case .restart:
                 try await runExclusive("restart") {
+                    guard state != .awaitingDirective, files.inspect().hasCluster else {
+                        throw SupervisorError.notAllowed("no cluster on this volume to restart")
+                    }
                     await stopServer()
                     try await startServer()
                 }

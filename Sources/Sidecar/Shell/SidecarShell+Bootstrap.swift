@@ -6,7 +6,7 @@ import Supervisor
 /// itself, because the core starts from a running server.
 ///
 /// Initialize only on ordinal 0 of a cluster that never had a leader lease nor any other member
-/// (the supervisor also refuses initdb on a volume that ever held a cluster); otherwise clone
+/// with data (the supervisor also refuses initdb on a volume that ever held a cluster); otherwise clone
 /// from the lease holder once it runs as a healthy primary.
 extension SidecarShell {
     func bootstrap() async -> MonotonicInstant {
@@ -41,7 +41,9 @@ extension SidecarShell {
     /// Pure: the directive for an empty volume given one consistent read, or nil to wait.
     static func bootDirective(_ reading: ClusterReading, me: String, ordinal: Int?) -> BootDirective? {
         let others = reading.members.filter { $0.status.member != me }
-        if reading.lease == nil && others.isEmpty {
+        // A member that never ran PostgreSQL (timeline 0) holds no history that initdb could fork.
+        let othersWithData = others.filter { $0.status.timeline > 0 }
+        if reading.lease == nil && othersWithData.isEmpty {
             return ordinal == 0 ? .initialize : nil
         }
         guard let holder = reading.lease?.holder, holder != me,
