@@ -24,17 +24,25 @@ public actor SupervisedPostgres: LocalNode {
         let report = await supervisorStatus()
         do {
             let connection = try await connected()
-            let status = try await connection.nodeStatus()
+            var status = try await connection.nodeStatus()
             var standbys: [ReplicationPeer] = []
             var names: [String] = []
-            if !status.inRecovery {
+            if status.inRecovery {
+                status.timeline = max(status.timeline, try await connection.newestReceivedTimeline())
+            } else {
                 standbys = try await connection.replicationPeers()
                 names = SynchronousStandbyNames.parse(try await connection.setting("synchronous_standby_names"))
             }
             let upstream = status.inRecovery ? report?.source.flatMap(memberAt) : nil
             let snapshot = PostgresSnapshot(
                 status, fenced: fencedOnDisk(), upstream: upstream, synchronousStandbyNames: names, standbys: standbys)
-            return LocalObservation(local: .running(snapshot), supervisor: report, node: status)
+            let local = LocalPostgres.running(snapshot)
+            // While the supervisor rewinds, re-points or restarts, the server is not ours to
+            // promote (unless it takes writes: then the fence guards must see it).
+            if report?.operation != nil && !local.isWritable {
+                return LocalObservation(local: .rebuilding, supervisor: report, node: status)
+            }
+            return LocalObservation(local: local, supervisor: report, node: status)
         } catch {
             drop()
             let local: LocalPostgres
@@ -44,7 +52,7 @@ public actor SupervisedPostgres: LocalNode {
                 switch report?.state {
                 case .starting, .restarting: local = .starting
                 case .maintenance, .awaitingDirective: local = .rebuilding
-                case .running, .stopped, .shuttingDown, nil: local = .down
+                case .running, .stopped, .shuttingDown, nil: local = report?.operation != nil ? .rebuilding : .down
                 }
             }
             return LocalObservation(local: local, supervisor: report, node: nil)
@@ -199,5 +207,22 @@ extension PostgresError {
         if sqlState == .cannotConnectNow { return true }
         guard case .connectionFailed(let message) = self else { return false }
         return message.contains("starting up") || message.contains("not yet accepting connections")
+    }
+}
+
+extension PostgresConnection {
+    /// A standby's newest timeline it holds WAL of: the highest timeline among the WAL segment
+    /// files in pg_wal. Once the WAL receiver stops (its upstream died) pg_stat_wal_receiver no
+    /// longer tells the timeline, and pg_control still shows the one of the last restartpoint,
+    /// which may be several promotions old. History files do not count: a standby fetches the
+    /// history of a timeline even when it cannot follow it.
+    nonisolated func newestReceivedTimeline() async throws -> Int {
+        let row = try await query(
+            """
+            SELECT coalesce(max(('x' || substr(name, 1, 8))::bit(32)::int), 0) AS timeline
+            FROM pg_ls_waldir() WHERE name ~ '^[0-9A-F]{24}$'
+            """
+        ).singleRow()
+        return try row?.decode(Int.self, "timeline") ?? 0
     }
 }
