@@ -136,6 +136,9 @@ def test_d_a_primary_cut_off_from_the_api_server_fences_itself_and_rejoins_after
     with pytest.raises(psycopg.Error):
         with psycopg.connect(old.dsn(), autocommit=True) as connection:
             connection.execute("CREATE TABLE after_the_cut (v int)")
+    sidecar_log = (old.folder / "sidecar.log").read_text()
+    assert "fencing myself: I am " + old.name in sidecar_log, "the sidecar fenced its primary itself"
+    print("supervisor:", [line for line in (old.folder / "supervisor.log").read_text().splitlines() if "watchdog" in line])
     old.proxy.heal()
     cluster.wait_healthy(60)
     assert old.timeline() == new.timeline() >= 2

@@ -88,7 +88,7 @@ extension JSONEncoder {
     /// Sorted keys: the same status always encodes to the same text.
     static var sorted: JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }
 }

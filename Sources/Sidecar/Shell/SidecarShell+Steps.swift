@@ -18,19 +18,28 @@ extension SidecarShell {
         log(decision)
         lastDecision = decision
         let freeSince = leaseFreeSince(decision)
-        var fencedInPlan = false
+        // Whether PostgreSQL may accept writes as the plan goes: as observed, until a step of
+        // this plan fences it, promotes it or lifts its fence.
+        var mayBeWritable = observation.local.isWritable
         var readAgain = false
         var completed = true
         await syncWatchdog()
         for step in decision.steps {
-            if !fencedInPlan, !isFence(step), mustFenceNow() {
+            if mayBeWritable, !isFence(step), tenureEnded() {
                 // The tenure ended mid-plan: drop the rest; the next cycle's urgent guard fences.
                 completed = false
                 readAgain = true
                 break
             }
-            let outcome = await run(step, deadline: deadline(for: step, fencedInPlan: fencedInPlan))
-            if isFence(step) && outcome.succeeded { fencedInPlan = true }
+            let outcome = await run(step, deadline: deadline(for: step, mayBeWritable: mayBeWritable))
+            if outcome.succeeded {
+                switch step {
+                case .fence: mayBeWritable = false
+                case .promote: mayBeWritable = true
+                case .unfence where observation.local.snapshot?.role == .primary: mayBeWritable = true
+                default: break
+                }
+            }
             readAgain = readAgain || outcome.conflict
             await syncWatchdog()
             if !outcome.succeeded {
@@ -192,10 +201,11 @@ extension SidecarShell {
         }
     }
 
-    /// A writable holder whose (possibly failsafe-extended) tenure has ended.
-    func mustFenceNow() -> Bool {
+    /// Our (possibly failsafe-extended) tenure has ended. Without any tenure (a restarted
+    /// sidecar reclaiming the lease) the previous incarnation's watchdog deadline bounds us.
+    func tenureEnded() -> Bool {
         guard let deadline = memory.tenureDeadline else { return false }
-        return clock.now() >= deadline && observation.local.isWritable
+        return clock.now() >= deadline
     }
 
     func isFence(_ step: Step) -> Bool {
@@ -204,7 +214,7 @@ extension SidecarShell {
     }
 
     /// Each step's own bound; while PostgreSQL may be writable, never past the tenure deadline.
-    func deadline(for step: Step, fencedInPlan: Bool) -> MonotonicInstant {
+    func deadline(for step: Step, mayBeWritable: Bool) -> MonotonicInstant {
         let limit: Duration
         switch step {
         case .writeLease, .publishStatus, .labelPod: limit = configuration.apiTimeout
@@ -216,10 +226,8 @@ extension SidecarShell {
         case .confirmPrimaryWithPeers: limit = failover.retryPeriod
         }
         let own = clock.now() + limit
-        guard !fencedInPlan, !isFence(step), observation.local.isWritable, let tenure = memory.tenureDeadline else {
-            return own
-        }
-        return min(own, tenure)
+        guard mayBeWritable, !isFence(step) else { return own }
+        return min(own, memory.tenureDeadline ?? own)
     }
 
     /// When the lease became free for us, for the failover duration: the release we saw, or the

@@ -97,7 +97,7 @@ public actor SidecarShell {
             finished = true
             return clock.now()
         }
-        observation = await node.observe(memberAt: memberLookup())
+        observation = await observeLocal()
         if observation.awaitsDirective { return await bootstrap() }
         var snapshot = memory.observe(observation.local, at: clock.now())
         if let urgent = policy.urgentDecision(snapshot, now: clock.now()) {
@@ -108,11 +108,45 @@ public actor SidecarShell {
         return await execute(policy.decide(snapshot, now: clock.now()))
     }
 
+    /// The local node, bounded like a step: a hung server must not hold the cycle past the
+    /// tenure deadline. An observation that does not finish keeps the last one if the server
+    /// was running (a writable server is still treated as writable, so the fence guards fire),
+    /// and otherwise counts as down.
+    func observeLocal() async -> LocalObservation {
+        let node = self.node
+        let lookup = memberLookup()
+        let previous = observation
+        do {
+            return try await withDeadline(observationDeadline(), clock: clock) {
+                await node.observe(memberAt: lookup)
+            }
+        } catch {
+            logger.warning("observing the local server timed out", metadata: ["error": "\(error)"])
+            if case .running = previous.local { return previous }
+            return LocalObservation(local: .down, supervisor: previous.supervisor, node: nil)
+        }
+    }
+
+    /// Supervisor status plus a handful of queries, each with its own short timeout. Once the
+    /// tenure of a writable server has ended, only briefly: the fence must not wait.
+    func observationDeadline() -> MonotonicInstant {
+        let now = clock.now()
+        let normal = now + .seconds(configuration.localPostgres.timeout * 2 + 1)
+        guard observation.local.isWritable, let tenure = memory.tenureDeadline else { return normal }
+        return tenure > now ? min(normal, tenure) : now + failover.fenceTimeout / 2
+    }
+
+    /// `instant`, or the tenure deadline if that comes first while PostgreSQL may be writable.
+    func boundedByTenure(_ instant: MonotonicInstant) -> MonotonicInstant {
+        guard observation.local.isWritable, let tenure = memory.tenureDeadline else { return instant }
+        return min(instant, tenure)
+    }
+
     /// One consistent read of the lease and every status, recorded together or not at all.
     func readCluster() async {
         let cluster = self.cluster
         do {
-            let reading = try await withDeadline(clock.now() + configuration.apiTimeout, clock: clock) {
+            let reading = try await withDeadline(boundedByTenure(clock.now() + configuration.apiTimeout), clock: clock) {
                 try await cluster.readCluster()
             }
             memory.clusterRead(lease: reading.lease, statuses: reading.members.map(\.status), at: clock.now())
