@@ -75,6 +75,9 @@ public actor Supervisor {
             case .follow(let upstream):
                 try await runExclusive("follow \(upstream.host):\(upstream.port)") { try await follow(upstream) }
             case .restart:
+                // A crash restart already under way answers the request (a second restart would
+                // stop the server that just came back).
+                guard state != .restarting && state != .starting else { break }
                 try await runExclusive("restart") {
                     guard state != .awaitingDirective, files.inspect().hasCluster else {
                         throw SupervisorError.notAllowed("no cluster on this volume to restart")
