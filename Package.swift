@@ -83,6 +83,12 @@ let package = Package(
             name: "GRPCInterop", dependencies: ["GRPC", "GRPCInteropAPI", swiftProtobuf], swiftSettings: strict),
         // The failover decision core: pure (no I/O, no clock reads, no randomness). Postgres only for `LSN`.
         .target(name: "Failover", dependencies: ["Postgres"], swiftSettings: strict),
+        // The failover sidecar's shell: Kube Leases, the local PostgreSQL and supervisor, the
+        // status port and the satellite stream, around the Failover core.
+        .target(
+            name: "Sidecar",
+            dependencies: ["Failover", "HTTP1", "Kube", "Postgres", "Supervisor", "Transport", logging],
+            swiftSettings: strict),
 
         // MARK: Executables (thin mains: parse, validate, wire)
         .executableTarget(
@@ -94,7 +100,10 @@ let package = Package(
             name: "satellite", dependencies: ["DaemonSupport", argumentParser, logging], swiftSettings: strict),
         .executableTarget(
             name: "failover-sidecar",
-            dependencies: ["DaemonSupport", "Postgres", "Supervisor", argumentParser, logging],
+            dependencies: [
+                "DaemonSupport", "Failover", "HTTP1", "Kube", "Postgres", "Sidecar", "Supervisor", argumentParser,
+                logging,
+            ],
             swiftSettings: strict),
         .executableTarget(
             name: "grpc-interop",
@@ -170,5 +179,11 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "FailoverTests", dependencies: ["Failover", "FailoverSimulation", "Postgres"], swiftSettings: strict),
+        .testTarget(
+            name: "SidecarTests",
+            dependencies: [
+                "Failover", "HTTP1", "Kube", "KubeTestSupport", "Postgres", "Sidecar", "Supervisor", "Transport", logging,
+            ],
+            swiftSettings: strict),
     ]
 )

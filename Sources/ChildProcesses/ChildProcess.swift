@@ -1,4 +1,5 @@
 import CPosixShims
+import Dispatch
 import Foundation
 import Glibc
 import Synchronization
@@ -26,6 +27,28 @@ public final class ChildProcess: Sendable {
 
     /// Starts the child described by `spec`.
     public static func spawn(_ spec: ProcessSpec) throws -> ChildProcess {
+        guard spec.diesWithParent else {
+            let child = ChildProcess(pid: try launch(spec), leadsProcessGroup: spec.newSession)
+            let thread = Thread { child.reap() }
+            thread.name = "reap-\(child.pid)"
+            thread.start()
+            return child
+        }
+        // Launched from the reaping thread: the parent-death signal fires when the spawning
+        // thread ends, and this one ends only after the child did.
+        let handoff = SpawnHandoff()
+        let thread = Thread {
+            let launched = Result { () throws(ChildProcessError) in try launch(spec) }
+            handoff.publish(launched.map { ChildProcess(pid: $0, leadsProcessGroup: spec.newSession) })
+            if case .success(let child) = handoff.result { child.reap() }
+        }
+        thread.name = "spawn-and-reap"
+        thread.start()
+        return try handoff.waitForResult().get()
+    }
+
+    /// posix_spawn with `spec`; returns the pid.
+    private static func launch(_ spec: ProcessSpec) throws(ChildProcessError) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -75,19 +98,22 @@ public final class ChildProcess: Sendable {
             }
         }
         guard result == 0 else { throw ChildProcessError.spawnFailed(executable: spec.executable, errno: result) }
-        let child = ChildProcess(pid: pid, leadsProcessGroup: spec.newSession)
-        child.startReaper()
-        return child
+        return pid
     }
 
-    /// The program and arguments to exec: `spec`'s own, or wrapped in setpriv(1) to switch user.
-    /// setpriv execs the program in place (no fork, unlike su/runuser), so the pid we get is the
-    /// program's own and signals reach it directly.
-    private static func commandLine(for spec: ProcessSpec) throws -> (String, [String]) {
-        guard let user = spec.user, geteuid() == 0 else { return (spec.executable, spec.arguments) }
-        guard let entry = getpwnam(user) else { throw ChildProcessError.unknownUser(user) }
-        let wrapper = ["--reuid=\(entry.pointee.pw_uid)", "--regid=\(entry.pointee.pw_gid)", "--init-groups", "--"]
-        return ("/usr/bin/setpriv", wrapper + [spec.executable] + spec.arguments)
+    /// The program and arguments to exec: `spec`'s own, or wrapped in setpriv(1) to switch user
+    /// and/or set the parent-death signal. setpriv execs the program in place (no fork, unlike
+    /// su/runuser), so the pid we get is the program's own and signals reach it directly; it sets
+    /// the parent-death signal after switching user (a switch clears it).
+    private static func commandLine(for spec: ProcessSpec) throws(ChildProcessError) -> (String, [String]) {
+        var wrapper: [String] = []
+        if let user = spec.user, geteuid() == 0 {
+            guard let entry = getpwnam(user) else { throw ChildProcessError.unknownUser(user) }
+            wrapper += ["--reuid=\(entry.pointee.pw_uid)", "--regid=\(entry.pointee.pw_gid)", "--init-groups"]
+        }
+        if spec.diesWithParent { wrapper += ["--pdeathsig", "KILL"] }
+        guard !wrapper.isEmpty else { return (spec.executable, spec.arguments) }
+        return ("/usr/bin/setpriv", wrapper + ["--", spec.executable] + spec.arguments)
     }
 
     /// The exit status, once the child has been reaped.
@@ -127,24 +153,21 @@ public final class ChildProcess: Sendable {
         }
     }
 
-    private func startReaper() {
-        let thread = Thread { [self] in
-            // Wait without reaping first (WNOWAIT): until the zombie is reaped below, under the lock,
-            // the pid cannot be recycled, so `send(signal:)` can never hit an unrelated process.
-            var info = siginfo_t()
-            while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR {}
-            let waiters: [CheckedContinuation<ExitStatus, Never>] = state.withLock { state in
-                var raw: Int32 = 0
-                while waitpid(pid, &raw, 0) < 0 && errno == EINTR {}
-                guard case .running(let waiters) = state else { return [] }
-                state = .exited(Self.decode(raw))
-                return waiters
-            }
-            let status = exitStatus ?? .exited(code: -1)
-            for waiter in waiters { waiter.resume(returning: status) }
+    /// Blocks the calling (dedicated) thread until the child exits, then records its status.
+    private func reap() {
+        // Wait without reaping first (WNOWAIT): until the zombie is reaped below, under the lock,
+        // the pid cannot be recycled, so `send(signal:)` can never hit an unrelated process.
+        var info = siginfo_t()
+        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR {}
+        let waiters: [CheckedContinuation<ExitStatus, Never>] = state.withLock { state in
+            var raw: Int32 = 0
+            while waitpid(pid, &raw, 0) < 0 && errno == EINTR {}
+            guard case .running(let waiters) = state else { return [] }
+            state = .exited(Self.decode(raw))
+            return waiters
         }
-        thread.name = "reap-\(pid)"
-        thread.start()
+        let status = exitStatus ?? .exited(code: -1)
+        for waiter in waiters { waiter.resume(returning: status) }
     }
 
     private static func decode(_ raw: Int32) -> ExitStatus {
@@ -160,4 +183,22 @@ func withCStringArray<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CCh
     pointers.append(nil)
     defer { pointers.forEach { free($0) } }
     return body(pointers)
+}
+
+/// Hands the outcome of a launch from the spawning thread to the caller of `spawn`.
+private final class SpawnHandoff: Sendable {
+    private let outcome = Mutex<Result<ChildProcess, ChildProcessError>?>(nil)
+    private let ready = DispatchSemaphore(value: 0)
+
+    func publish(_ result: Result<ChildProcess, ChildProcessError>) {
+        outcome.withLock { $0 = result }
+        ready.signal()
+    }
+
+    var result: Result<ChildProcess, ChildProcessError>? { outcome.withLock { $0 } }
+
+    func waitForResult() -> Result<ChildProcess, ChildProcessError> {
+        ready.wait()
+        return result ?? .failure(.spawnFailed(executable: "?", errno: EINVAL))
+    }
 }

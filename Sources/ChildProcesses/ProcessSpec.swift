@@ -25,10 +25,17 @@ public struct ProcessSpec: Sendable, Equatable {
     /// Run as this user instead of the current one (only possible as root; used by tests, which
     /// CI runs as root, to start PostgreSQL tools that refuse to run as root).
     public var user: String?
+    /// The child is killed (SIGKILL) when this process dies, even by SIGKILL: the kernel's
+    /// parent-death signal, set by setpriv(1) right before it execs the program (after any user
+    /// switch, which would clear it). The kernel sends it when the *thread* that spawned the child
+    /// ends, so such children are spawned from the thread that reaps them, which lives exactly
+    /// as long as the child. Needs /usr/bin/setpriv (util-linux).
+    public var diesWithParent: Bool
 
     public init(
         executable: String, arguments: [String] = [], environment: [String: String] = [:],
-        workingDirectory: String? = nil, newSession: Bool = false, output: Output = .inherit, user: String? = nil
+        workingDirectory: String? = nil, newSession: Bool = false, output: Output = .inherit, user: String? = nil,
+        diesWithParent: Bool = false
     ) {
         self.executable = executable
         self.arguments = arguments
@@ -37,6 +44,7 @@ public struct ProcessSpec: Sendable, Equatable {
         self.newSession = newSession
         self.output = output
         self.user = user
+        self.diesWithParent = diesWithParent
     }
 
     /// The command line for logs, with every argument that `isSecret` flags replaced.

@@ -31,7 +31,7 @@ public enum BootDirective: Sendable, Equatable, Codable {
 }
 
 /// How to reach a member to copy or stream from (credentials come from the supervisor's config).
-public struct SourceServer: Sendable, Equatable, Codable {
+public struct SourceServer: Sendable, Hashable, Codable {
     public var host: String
     public var port: Int
 

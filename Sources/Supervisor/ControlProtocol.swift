@@ -16,6 +16,10 @@ public enum SupervisorCommand: Sendable, Equatable, Codable {
     case reloadConfiguration
     /// The sidecar finished its shutdown handover; a pending SIGTERM may stop PostgreSQL now.
     case releaseShutdown
+    /// PostgreSQL may accept client writes until this instant of the machine's boot clock, after
+    /// which the supervisor stops it outright (`Watchdog`); nil: not at all. An absolute instant,
+    /// so no delay in transmission can extend it. The sidecar sends it after every change.
+    case watchdog(writableUntil: BootInstant?)
 }
 
 public struct SupervisorRequest: Sendable, Equatable, Codable {
@@ -57,4 +61,8 @@ public struct SupervisorStatus: Sendable, Equatable, Codable {
     public var lastError: String?
     /// The standby's current upstream, if any.
     public var source: SourceServer?
+    /// The watchdog's running deadline, if any.
+    public var watchdogDeadline: BootInstant?
+    /// How often the watchdog stopped PostgreSQL since the supervisor started.
+    public var watchdogStops: Int
 }

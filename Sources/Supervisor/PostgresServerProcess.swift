@@ -13,7 +13,10 @@ struct PostgresServerProcess: Sendable {
         let spec = ProcessSpec(
             executable: tools.path("postgres"), arguments: ["-D", configuration.configDirectory],
             environment: ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "PATH": tools.binDirectory + ":/usr/bin:/bin"],
-            newSession: true, output: .appendToFile(configuration.logPath), user: tools.user)
+            newSession: true, output: .appendToFile(configuration.logPath), user: tools.user,
+            // PostgreSQL's life is tied to the supervisor's: if the supervisor dies, even by
+            // SIGKILL, nothing is left that would stop it at the watchdog's deadline.
+            diesWithParent: true)
         return PostgresServerProcess(child: try ChildProcess.spawn(spec), startedAt: .now)
     }
 
@@ -43,6 +46,16 @@ struct PostgresServerProcess: Sendable {
         if await waitForExit(within: timeout) { return }
         child.send(signal: SIGQUIT, toGroup: false)
         if await waitForExit(within: .seconds(5)) { return }
+        child.send(signal: SIGKILL)
+        _ = await child.waitForExit()
+    }
+
+    /// Immediate shutdown (SIGQUIT: every backend exits at once, no checkpoint), then SIGKILL of
+    /// the whole group if the postmaster has not exited within a second.
+    func stopImmediately() async {
+        guard child.exitStatus == nil else { return }
+        child.send(signal: SIGQUIT, toGroup: false)
+        if await waitForExit(within: .seconds(1)) { return }
         child.send(signal: SIGKILL)
         _ = await child.waitForExit()
     }

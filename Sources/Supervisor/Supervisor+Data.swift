@@ -1,5 +1,6 @@
 import Foundation
 import ChildProcesses
+import Transport
 import Logging
 import Postgres
 
@@ -57,8 +58,13 @@ extension Supervisor {
             _ = try await configuration.tools.baseBackup(
                 into: configuration.dataDirectory, source: address(of: upstream), writeRecoveryConfiguration: false)
         } catch {
-            // Keep the marker: the next attempt (or the next boot) rebuilds again.
             files.remove(configuration.dataDirectory)
+            // The old data is all this node has: put it back and run it as it was. Keep the
+            // marker only when there was nothing to put back (the next boot rebuilds then).
+            if let aside, files.restoreDataAside(aside) {
+                files.remove(configuration.rebuildMarker)
+                try? await startServer()
+            }
             throw error
         }
         try becomeStandby(of: upstream)
@@ -83,13 +89,19 @@ extension Supervisor {
     /// a running standby is re-pointed (primary_conninfo is reloadable); if it does not stream
     /// within the grace period, or the node is a (fenced) former primary, it is stopped and
     /// rewound; if pg_rewind keeps failing (e.g. WAL it needs is gone), it is rebuilt.
+    ///
+    /// Nothing is rewound or replaced while `upstream` does not accept connections: a leader
+    /// that died moments after the request must not cost this node its data (it may be the best
+    /// candidate to replace that leader). The node is then left as it was and the call fails.
     func follow(_ upstream: SourceServer) async throws {
+        try await requireReachable(upstream)
         if files.inspect().isStandby, server != nil {
             if source == upstream, try await isStreaming(from: upstream, within: 0) { return }
             try saveSource(upstream)
             try renderConfiguration()
             server?.reload()
             if try await isStreaming(from: upstream, within: configuration.streamingGrace) { return }
+            try await requireReachable(upstream)
             logger.notice(
                 "standby did not stream after re-pointing; rewinding", metadata: ["upstream": "\(upstream.host)"])
         }
@@ -100,8 +112,30 @@ extension Supervisor {
             try await startServer()
             if try await isStreaming(from: upstream, within: configuration.streamingGrace) { return }
             logger.warning("rewound standby does not stream; rebuilding", metadata: ["upstream": "\(upstream.host)"])
+        } else if await !isReachable(upstream) {
+            try await startServer()
+            throw SupervisorError.failed("\(upstream.host):\(upstream.port) went away; pg_rewind postponed")
         }
         try await rebuild(from: upstream)
+    }
+
+    /// Whether `upstream` accepts TCP connections within a second (a stopped server refuses at
+    /// once; an unreachable one times out).
+    func isReachable(_ upstream: SourceServer) async -> Bool {
+        guard let port = UInt16(exactly: upstream.port) else { return false }
+        do {
+            let connection = try await TCPClient.connect(host: upstream.host, port: port, timeout: .seconds(1))
+            connection.close()
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    func requireReachable(_ upstream: SourceServer) async throws {
+        guard await isReachable(upstream) else {
+            throw SupervisorError.failed("\(upstream.host):\(upstream.port) does not accept connections")
+        }
     }
 
     /// pg_rewind with retries; false if every attempt failed.
@@ -115,6 +149,7 @@ extension Supervisor {
                 return true
             } catch {
                 record(error, "pg_rewind failed")
+                guard await isReachable(upstream) else { return false }
                 if attempt < configuration.rewindAttempts {
                     try await Task.sleep(for: .milliseconds(500 * (1 << (attempt - 1))))
                 }
@@ -127,7 +162,13 @@ extension Supervisor {
     /// upstream matters: right after a re-point the receiver may still stream from the old one.
     func isStreaming(from upstream: SourceServer, within seconds: Double) async throws -> Bool {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        var nextReachabilityCheck = ContinuousClock.now + .seconds(1)
         repeat {
+            // An upstream that went away will not start streaming: stop waiting for it.
+            if ContinuousClock.now >= nextReachabilityCheck {
+                guard await isReachable(upstream) else { return false }
+                nextReachabilityCheck = ContinuousClock.now + .seconds(1)
+            }
             if let session = try? await localSession() {
                 let receiver = try? await session.walReceiver()
                 await session.close()

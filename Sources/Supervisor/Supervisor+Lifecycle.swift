@@ -71,15 +71,19 @@ extension Supervisor {
         }
     }
 
-    /// Writes conf/postgresql.conf and conf/pg_hba.conf. A cluster that is not a standby gets a
-    /// fenced pg_hba.conf; a standby gets the template's rules (read-only clients may connect).
+    /// Writes conf/postgresql.conf and conf/pg_hba.conf (the template's rules). The rules stay
+    /// fenced if they are now (only the sidecar lifts a fence), and a cluster that is not a
+    /// standby is fenced unless the watchdog's deadline still runs: a primary that crashed while
+    /// its sidecar held a fresh lease comes back writable at once, any other comes back fenced.
     func renderConfiguration() throws {
         let isStandby = files.inspect().isStandby
         try files.write(
             ConfigurationFiles.postgresqlConf(configuration, source: isStandby ? source : nil),
             to: configuration.configDirectory + "/postgresql.conf")
         let template = files.read(configuration.templateDirectory + "/pg_hba.conf") ?? ""
-        try files.write(ConfigurationFiles.hba(template: template, fenced: !isStandby), to: configuration.hbaPath)
+        let fencedNow = files.read(configuration.hbaPath).map(HBAFence.isFenced) ?? false
+        let fenced = fencedNow || (!isStandby && !watchdog.allowsWrites(now: .now))
+        try files.write(ConfigurationFiles.hba(template: template, fenced: fenced), to: configuration.hbaPath)
     }
 
     func writePasswordFile() throws {

@@ -27,6 +27,9 @@ public actor Supervisor {
     var operation: String?
     var source: SourceServer?
     var shutdownReleased = false
+    var watchdog = Watchdog()
+    var watchdogTimer: Task<Void, Never>?
+    var watchdogStops = 0
 
     public init(configuration: SupervisorConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -39,7 +42,8 @@ public actor Supervisor {
             state: state, pid: server?.child.exitStatus == nil ? server?.pid : nil,
             isStandby: files.inspect().isStandby, fastExits: fastExits,
             isCrashLooping: configuration.crashPolicy.isCrashLooping(fastExits: fastExits), restarts: restarts,
-            lastExit: lastExit, operation: operation, lastError: lastError, source: source)
+            lastExit: lastExit, operation: operation, lastError: lastError, source: source,
+            watchdogDeadline: watchdog.deadline, watchdogStops: watchdogStops)
     }
 
     /// First step after the process starts: start the cluster on the volume, or wait for the
@@ -71,7 +75,13 @@ public actor Supervisor {
             case .follow(let upstream):
                 try await runExclusive("follow \(upstream.host):\(upstream.port)") { try await follow(upstream) }
             case .restart:
+                // A crash restart already under way answers the request (a second restart would
+                // stop the server that just came back).
+                guard state != .restarting && state != .starting else { break }
                 try await runExclusive("restart") {
+                    guard state != .awaitingDirective, files.inspect().hasCluster else {
+                        throw SupervisorError.notAllowed("no cluster on this volume to restart")
+                    }
                     await stopServer()
                     try await startServer()
                 }
@@ -80,6 +90,8 @@ public actor Supervisor {
                 server?.reload()
             case .releaseShutdown:
                 shutdownReleased = true
+            case .watchdog(let writableUntil):
+                await applyWatchdog(watchdog.set(writableUntil: writableUntil, now: .now))
             }
             return (nil, status())
         } catch {
@@ -98,6 +110,7 @@ public actor Supervisor {
             try? await Task.sleep(for: .milliseconds(50))
         }
         await stopServer()
+        watchdogTimer?.cancel()
         state = .stopped
     }
 

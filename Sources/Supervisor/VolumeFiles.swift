@@ -68,6 +68,12 @@ struct VolumeFiles: Sendable {
         return aside
     }
 
+    /// Moves data set aside by `moveDataAside` back into place; false if that failed.
+    func restoreDataAside(_ aside: String) -> Bool {
+        guard exists(aside), !exists(configuration.dataDirectory) else { return false }
+        return rename(aside, configuration.dataDirectory) == 0
+    }
+
     func chown(_ path: String) throws {
         guard let owner, geteuid() == 0 else { return }
         guard let entry = getpwnam(owner) else { throw SupervisorError.file(path: path, message: "no user \(owner)") }

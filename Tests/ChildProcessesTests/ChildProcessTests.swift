@@ -48,6 +48,19 @@ struct ChildProcessTests {
         }
     }
 
+    @Test("a child that dies with its parent carries the parent-death signal and is reaped as usual")
+    func diesWithParent() async throws {
+        let result = try await ChildProcess.run(
+            ProcessSpec(executable: "/usr/bin/setpriv", arguments: ["--dump"], diesWithParent: true),
+            timeout: .seconds(10))
+        #expect(result.status == .exited(code: 0))
+        #expect(result.output.contains("Parent death signal: KILL"))
+        let child = try ChildProcess.spawn(
+            ProcessSpec(executable: "/bin/sleep", arguments: ["30"], newSession: true, diesWithParent: true))
+        #expect(child.send(signal: SIGKILL))
+        #expect(await child.waitForExit() == .signalled(signal: SIGKILL))
+    }
+
     @Test("redaction hides secret arguments in the printed command line")
     func redaction() {
         let spec = ProcessSpec(executable: "/usr/bin/tool", arguments: ["--user=x", "password=hunter2"])

@@ -11,12 +11,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ssl
 import threading
 
 
 class TCPProxy:
-    def __init__(self, target_host: str, target_port: int, listen_host: str = "127.0.0.1") -> None:
+    """`upstream_tls`: speak TLS to the target (trusting that context's CAs) and plain TCP to clients,
+    e.g. so a client that cannot trust a private CA (URLSession on Linux) reaches a test API server."""
+
+    def __init__(self, target_host: str, target_port: int, listen_host: str = "127.0.0.1",
+                 upstream_tls: ssl.SSLContext | None = None) -> None:
         self.target = (target_host, target_port)
+        self._upstream_tls = upstream_tls
         self._loop = asyncio.new_event_loop()
         self._blackholed = False
         self._held: set[asyncio.StreamWriter] = set()
@@ -64,8 +70,12 @@ class TCPProxy:
             self._held.add(writer)
             return
         try:
-            upstream_reader, upstream_writer = await asyncio.open_connection(*self.target)
-        except OSError:
+            if self._upstream_tls is None:
+                upstream_reader, upstream_writer = await asyncio.open_connection(*self.target)
+            else:
+                upstream_reader, upstream_writer = await asyncio.open_connection(
+                    *self.target, ssl=self._upstream_tls, server_hostname=self.target[0])
+        except (OSError, ssl.SSLError):
             writer.close()
             return
         self._active.update((writer, upstream_writer))
@@ -85,4 +95,7 @@ class TCPProxy:
             writer.write(data)
             await writer.drain()
         with contextlib.suppress(Exception):
-            writer.write_eof()
+            if writer.can_write_eof():
+                writer.write_eof()
+            else:
+                writer.close()

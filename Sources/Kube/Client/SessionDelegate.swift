@@ -9,17 +9,20 @@ protocol TaskObserver: Sendable {
     func completed(error: (any Error)?)
 }
 
-/// One delegate for the whole session, routing each task's callbacks to its observer. Callbacks
-/// come from URLSession's serial delegate queue; observers must not block.
+/// One delegate for the client's sessions, routing each task's callbacks to its observer.
+/// Callbacks come from URLSession's serial delegate queue; observers must not block.
+///
+/// Tasks are keyed by object identity: `taskIdentifier` is unique only within one session, and
+/// the read and write sessions share this delegate (a write's answer once reached a watch).
 final class SessionDelegate: NSObject, URLSessionDataDelegate, Sendable {
-    private let observers = Mutex<[Int: any TaskObserver]>([:])
+    private let observers = Mutex<[ObjectIdentifier: any TaskObserver]>([:])
 
     func observe(_ task: URLSessionTask, with observer: any TaskObserver) {
-        observers.withLock { $0[task.taskIdentifier] = observer }
+        observers.withLock { $0[ObjectIdentifier(task)] = observer }
     }
 
     private func observer(of task: URLSessionTask) -> (any TaskObserver)? {
-        observers.withLock { $0[task.taskIdentifier] }
+        observers.withLock { $0[ObjectIdentifier(task)] }
     }
 
     func urlSession(
@@ -35,7 +38,7 @@ final class SessionDelegate: NSObject, URLSessionDataDelegate, Sendable {
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        let observer = observers.withLock { $0.removeValue(forKey: task.taskIdentifier) }
+        let observer = observers.withLock { $0.removeValue(forKey: ObjectIdentifier(task)) }
         observer?.completed(error: error)
     }
 

@@ -46,6 +46,21 @@ public struct PostgresFence: Sendable {
         try await connection.reloadConfiguration()
     }
 
+    /// Writes the fence into the rules file at `hbaPath` without a server: for a PostgreSQL that
+    /// is down, so that it comes back fenced. Idempotent. Returns whether the file changed.
+    @discardableResult
+    public static func fenceFile(at hbaPath: String) throws -> Bool {
+        let current = try readFile(hbaPath)
+        guard !HBAFence.isFenced(current) else { return false }
+        try writeFileAtomically(hbaPath, contents: HBAFence.fenced(current))
+        return true
+    }
+
+    /// Whether the rules file at `hbaPath` carries the fence (no server needed).
+    public static func isFileFenced(at hbaPath: String) throws -> Bool {
+        HBAFence.isFenced(try readFile(hbaPath))
+    }
+
     private func resolvedPath() async throws -> String {
         if let hbaPath { return hbaPath }
         return try await connection.setting("hba_file")
