@@ -182,7 +182,8 @@ let package = Package(
         .testTarget(
             name: "SidecarTests",
             dependencies: [
-                "Failover", "HTTP1", "Kube", "KubeTestSupport", "Postgres", "Sidecar", "Supervisor", "Transport", logging,
+                "Failover", "HTTP1", "Kube", "KubeTestSupport", "Postgres", "Sidecar", "Supervisor", "Transport",
+                logging,
             ],
             swiftSettings: strict),
     ]
