@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -113,6 +114,19 @@ class Writer:
         return max((b - a for a, b in zip(acks, acks[1:])), default=0.0)
 
 
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def idle_cpu_shares(cluster: SidecarCluster, seconds: float = 10) -> list[float]:
+    """Each sidecar's CPU use in a quiet cluster, as a share of one core."""
+    pids = [m.sidecar.pid for m in cluster.members if m.sidecar and m.sidecar.poll() is None]
+    before = {pid: cpu_seconds(pid) for pid in pids}
+    time.sleep(seconds)
+    return [round((cpu_seconds(pid) - before[pid]) / seconds, 4) for pid in pids]
+
+
 def rss_kib(pid: int) -> int:
     return int(subprocess.run(["ps", "-o", "rss=", "-p", str(pid)], capture_output=True, text=True).stdout.strip() or 0)
 
@@ -192,6 +206,7 @@ def main() -> int:
     env = kube_testenv.start()
     results: dict[str, list[float]] = {}
     rss: list[int] = []
+    idle_cpu: list[float] = []
     began = time.monotonic()
     try:
         for name, timings in PROFILES.items():
@@ -202,6 +217,8 @@ def main() -> int:
                 for _ in range(args.runs):
                     run_failover(cluster, retry, results, f"a_{name}")
                 if name == "15s":
+                    settle(cluster, retry)
+                    idle_cpu += idle_cpu_shares(cluster)
                     rss += [rss_kib(m.sidecar.pid) for m in cluster.members if m.sidecar and m.sidecar.poll() is None]
                     print("(b) PostgreSQL crash on the primary", flush=True)
                     for _ in range(args.runs):
@@ -217,6 +234,7 @@ def main() -> int:
     figures = {key: summary(values) for key, values in results.items() if not key.startswith("b_failovers")}
     figures["b_failovers"] = sum(results.get("b_failovers", []))
     figures["sidecar_rss_kib"] = {"max": max(rss), "median": statistics.median(rss)} if rss else None
+    figures["sidecar_idle_cpu_share_of_one_core"] = {"max": max(idle_cpu), "all": idle_cpu} if idle_cpu else None
     figures["goals"] = {"a": "<= lease + 1 s", "b": "<= 3 s, no failover", "c": "<= 2 s",
                         "rejoin": "<= 8 s after restart", "rss": "<= 15 MB"}
     figures["patroni"] = PATRONI
@@ -244,6 +262,8 @@ def print_table(figures: dict) -> None:
         print(f"  {name:38s} {ours:22s} {goal:10s} {patroni}")
     if figures.get("sidecar_rss_kib"):
         print(f"  sidecar RSS: {figures['sidecar_rss_kib']['max']} KiB max (goal <= 15 MB; Patroni {PATRONI['rss_kib']} KiB)")
+    if figures.get("sidecar_idle_cpu_share_of_one_core"):
+        print(f"  sidecar CPU in a quiet cluster: {figures['sidecar_idle_cpu_share_of_one_core']['max'] * 100:.1f} % of a core at most")
     print(f"  failovers during (b): {figures['b_failovers']}; bench took {figures['bench_seconds']} s")
 
 

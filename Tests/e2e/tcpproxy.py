@@ -59,11 +59,19 @@ class TCPProxy:
             self._server.close()
             for writer in list(self._held | self._active):
                 writer.close()
+            # Connection handlers still pumping are cancelled and awaited here, so none is left
+            # pending when the loop stops (asyncio would complain about each at exit).
+            pending = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
 
         with contextlib.suppress(Exception):
             self._call(shutdown())
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(5)
+        if not self._thread.is_alive():
+            self._loop.close()
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         if self._blackholed:

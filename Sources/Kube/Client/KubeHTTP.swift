@@ -30,9 +30,11 @@ final class KubeHTTP: Sendable {
         writeSession = Self.makeSession(options: options, delegate: delegate)
     }
 
-    private static func makeSession(options: KubeClientOptions, delegate: SessionDelegate) -> URLSession {
+    private static func makeSession(
+        options: KubeClientOptions, delegate: SessionDelegate, connectionsPerHost: Int? = nil
+    ) -> URLSession {
         let sessionConfiguration = URLSessionConfiguration.ephemeral
-        sessionConfiguration.httpMaximumConnectionsPerHost = options.maximumConnectionsPerHost
+        sessionConfiguration.httpMaximumConnectionsPerHost = connectionsPerHost ?? options.maximumConnectionsPerHost
         // Our own deadlines govern; URLSession's must never cut a long watch short.
         sessionConfiguration.timeoutIntervalForRequest = 7 * 24 * 3600
         sessionConfiguration.timeoutIntervalForResource = 7 * 24 * 3600
@@ -116,11 +118,11 @@ final class KubeHTTP: Sendable {
     }
 
     /// One attempt, abandoned at `deadline` whether or not URLSession gives up by itself.
-    private func sendOnce(_ request: APIRequest, deadline: ContinuousClock.Instant, budget: Duration)
-        async throws -> HTTPReply
-    {
+    private func sendOnce(
+        _ request: APIRequest, deadline: ContinuousClock.Instant, budget: Duration, on chosen: URLSession? = nil
+    ) async throws -> HTTPReply {
         let urlRequest = try urlRequest(for: request)
-        let task = (request.isSafe ? session : writeSession).dataTask(with: urlRequest)
+        let task = (chosen ?? (request.isSafe ? session : writeSession)).dataTask(with: urlRequest)
         let observer = BufferedObserver(limit: options.maximumResponseBytes) { [task] in task.cancel() }
         delegate.observe(task, with: observer)
         let summary = request.summary
@@ -150,15 +152,40 @@ final class KubeHTTP: Sendable {
 
     /// Opens a streaming request (a watch). The stream yields the response head, then body
     /// chunks; ending the consumer's iteration cancels the request.
-    func openStream(_ request: APIRequest, bufferLimit: Int) throws(KubeError) -> AsyncThrowingStream<
+    ///
+    /// Each stream runs on a session of its own, limited to one connection, which a short
+    /// request (`GET /version`; any answer will do) has established first. Why: FoundationNetworking
+    /// adds a write-readiness dispatch source when libcurl asks for one (while a connection is
+    /// being set up) but does not remove it when libcurl later asks for read readiness only
+    /// (`_SocketSources.createSources` only ever adds). A socket is nearly always writable, so the
+    /// source fires in a loop until the transfer ends: a watch opened on a fresh connection
+    /// burned most of a core for its whole lifetime (measured: 70-90 % per failover sidecar).
+    /// A request on an already established keep-alive connection never asks for write readiness.
+    func openStream(_ request: APIRequest, bufferLimit: Int) async throws -> AsyncThrowingStream<
         StreamPart, any Error
     > {
         let urlRequest = try urlRequest(for: request)
-        let task = session.dataTask(with: urlRequest)
+        let streamSession = Self.makeSession(options: options, delegate: delegate, connectionsPerHost: 1)
+        let warmUpBudget = min(options.requestTimeout, .seconds(10))
+        do {
+            _ = try await sendOnce(
+                APIRequest(method: "GET", path: "/version"), deadline: .now.advanced(by: warmUpBudget),
+                budget: warmUpBudget, on: streamSession)
+        } catch is CancellationError {
+            streamSession.invalidateAndCancel()
+            throw CancellationError()
+        } catch {
+            // The watch itself reports whatever is wrong with the server; at worst this stream
+            // runs on a fresh connection.
+        }
+        let task = streamSession.dataTask(with: urlRequest)
         let (stream, continuation) = AsyncThrowingStream<StreamPart, any Error>.makeStream(
             bufferingPolicy: .bufferingOldest(bufferLimit))
         delegate.observe(task, with: StreamObserver(continuation: continuation) { [task] in task.cancel() })
-        continuation.onTermination = { [task] _ in task.cancel() }
+        continuation.onTermination = { [task] _ in
+            task.cancel()
+            streamSession.finishTasksAndInvalidate()
+        }
         task.resume()
         return stream
     }

@@ -34,7 +34,7 @@ extension KubeClient {
         query.append(("timeoutSeconds", String(max(1, lifetime.components.seconds))))
         let request = APIRequest(
             method: "GET", path: try path(T.resourceType, version: version, namespace: namespace), query: query)
-        let parts = try http.openStream(request, bufferLimit: self.options.watchBufferLimit)
+        let parts = try await http.openStream(request, bufferLimit: self.options.watchBufferLimit)
         let limits = WatchLimits(
             headDeadline: .now.advanced(by: self.options.requestTimeout),
             lifetimeDeadline: .now.advanced(by: lifetime + self.options.watchGrace), lifetime: lifetime,
