@@ -41,6 +41,11 @@ bench: deps
 	.build/release/kube-bench
 	$(SWIFT) build -c release --product grpc-bench
 	.build/release/grpc-bench
+	$(SWIFT) build -c release --product central
+	$(SWIFT) build -c release --product central-bench
+	.build/release/central-bench
+	$(SWIFT) build -c release --product failover-sidecar
+	$(VENV)/bin/python scripts/failover-bench.py .build/release/failover-sidecar
 
 proto:
 	bash scripts/proto.sh

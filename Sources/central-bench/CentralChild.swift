@@ -23,10 +23,11 @@ final class CentralChild {
     ) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = [
-            "--http-address", "127.0.0.1:\(httpPort)", "--grpc-address", "127.0.0.1:\(grpcPort)",
-            "--data-dir", dataDirectory, "--log-level", "warning",
-        ] + (plaintext ? ["--grpc-plaintext"] : [])
+        process.arguments =
+            [
+                "--http-address", "127.0.0.1:\(httpPort)", "--grpc-address", "127.0.0.1:\(grpcPort)",
+                "--data-dir", dataDirectory, "--log-level", "warning",
+            ] + (plaintext ? ["--grpc-plaintext"] : [])
         // A key for secrets at rest, as in production (without one central warns at start).
         process.environment = [
             "PATH": "/usr/bin:/bin", "DATABASE_URL": databaseURL,

@@ -10,7 +10,8 @@ enum FleetSeeder {
     static let concurrency = 8
 
     static func seed(count: Int, store: MetadataStore, offset: Int) async throws -> [SatelliteIdentity] {
-        let spec = ClusterSpec(replicas: 3, postgres: PostgresImageSpec(version: "17"), storage: VolumeSpec(size: "10Gi"))
+        let spec = ClusterSpec(
+            replicas: 3, postgres: PostgresImageSpec(version: "17"), storage: VolumeSpec(size: "10Gi"))
         return try await withThrowingTaskGroup(of: [SatelliteIdentity].self) { group in
             for worker in 0..<concurrency {
                 group.addTask {
@@ -21,7 +22,8 @@ enum FleetSeeder {
                         let (satellite, _) = try await store.registerSatellite(
                             hostname: "bench-node", k8sClusterName: name, region: "bench", labels: ["fleet": "bench"],
                             tokenHash: Digest.sha256(token), satelliteVersion: "0.1.0-bench")
-                        guard case .approved = try await store.approveSatellite(satellite.id, name: name, replace: false)
+                        guard
+                            case .approved = try await store.approveSatellite(satellite.id, name: name, replace: false)
                         else { throw BenchError("could not approve \(name)") }
                         _ = try await store.createCluster(
                             NewCluster(

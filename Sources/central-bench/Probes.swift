@@ -43,7 +43,9 @@ final class HeartbeatProbe: Sendable {
                 ).rows
                 let observed = ContinuousClock.now
                 var stored: [UUID: Date] = [:]
-                for row in rows { stored[try row.decode(UUID.self, "id")] = try row.decode(Date.self, "last_heartbeat") }
+                for row in rows {
+                    stored[try row.decode(UUID.self, "id")] = try row.decode(Date.self, "last_heartbeat")
+                }
                 state.withLock { state in
                     for (id, sent) in state.pending {
                         // Timestamps are stored with microsecond precision.

@@ -39,7 +39,8 @@ struct UsageWindow {
             centralPeakRSSMiB: Double(centralAfter?.peakResidentKiB ?? 0) / 1_024,
             postgresCPUShare: share(postgresBefore, ProcessUsage.tree(root: postgres)),
             benchCPUShare: share(benchBefore, ProcessUsage.current),
-            heartbeatsSent: counters.value(.heartbeatsSent) - sent, heartbeatAcks: counters.value(.heartbeatAcks) - acks,
+            heartbeatsSent: counters.value(.heartbeatsSent) - sent,
+            heartbeatAcks: counters.value(.heartbeatAcks) - acks,
             reportsSent: counters.value(.reportsSent) - reports)
     }
 

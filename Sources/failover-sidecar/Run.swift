@@ -39,10 +39,14 @@ extension FailoverSidecar {
         @Option(help: "Bytes of WAL a replica may lag behind and still be promoted.")
         var maxLagOnFailover: Int = 1 << 20
 
-        @Option(help: "Synchronous replication (on: no acknowledged commit is lost on failover). Env: SYNCHRONOUS_MODE.")
+        @Option(
+            help: "Synchronous replication (on: no acknowledged commit is lost on failover). Env: SYNCHRONOUS_MODE.")
         var synchronousMode: String?
 
-        @Option(help: "Failsafe mode: a primary cut off from the API server stays writable while every member confirms it. Env: FAILSAFE_MODE.")
+        @Option(
+            help:
+                "Failsafe mode: a primary cut off from the API server stays writable while every member confirms it. Env: FAILSAFE_MODE."
+        )
         var failsafeMode: String?
 
         @Option(help: "Every member (pod name), comma-separated; needed by failsafe mode. Env: CLUSTER_MEMBERS.")
@@ -66,7 +70,8 @@ extension FailoverSidecar {
         @Option(help: "The pg_hba.conf PostgreSQL reads (the fence is written there).")
         var hbaFile: String = "/var/lib/postgresql/data/conf/pg_hba.conf"
 
-        @Option(help: "The supervisor's control socket (default: <postgres-socket-directory>/pg-swarm-supervisor.sock).")
+        @Option(
+            help: "The supervisor's control socket (default: <postgres-socket-directory>/pg-swarm-supervisor.sock).")
         var supervisorSocket: String?
 
         @Option(help: "Address peers use to reach this PostgreSQL (stream, pg_rewind). Env: POD_IP.")
@@ -179,7 +184,8 @@ extension FailoverSidecar {
             let logger = Logger(label: "sidecar")
             let client = try kubeClient(logger: Logger(label: "kube"))
             let shell = SidecarShell(
-                configuration: configuration, cluster: KubeClusterStore(client: client, configuration: configuration, logger: logger),
+                configuration: configuration,
+                cluster: KubeClusterStore(client: client, configuration: configuration, logger: logger),
                 node: SupervisedPostgres(
                     settings: configuration.localPostgres, supervisorSocket: configuration.supervisorSocket,
                     logger: logger),

@@ -74,7 +74,8 @@ struct ConversionTests {
     @Test("the status report renders as Prometheus text with escaped labels")
     func prometheus() {
         let report = SidecarStatusReport(
-            member: "pg-\"0", cluster: "c", role: "primary", leaseHolder: "pg-0", leaseAgeSeconds: 0.5, holdsLease: true,
+            member: "pg-\"0", cluster: "c", role: "primary", leaseHolder: "pg-0", leaseAgeSeconds: 0.5,
+            holdsLease: true,
             lastRenewalAgeSeconds: 1.25, fenced: false, timeline: 3, walPosition: "0/1", replayedLSN: "0/1",
             failovers: 2, lastFailoverSeconds: nil, lastDecision: "x", apiFailingSeconds: nil, cycles: 10)
         let text = report.prometheusText

@@ -16,7 +16,8 @@ struct KubeClusterStoreTests {
             failover: try FailoverConfiguration(identity: pod, leaseName: "orders-leader"),
             advertisedPostgres: SourceServer(host: pod, port: 5432), advertisedStatusAddress: pod + ":8008",
             localPostgres: LocalPostgresSettings(socketDirectory: "/run", hbaFile: "/h"), supervisorSocket: "/s")
-        let client = try KubeClient(double.configuration(token: token ?? pod), options: KubeClientOptions(retry: .never))
+        let client = try KubeClient(
+            double.configuration(token: token ?? pod), options: KubeClientOptions(retry: .never))
         return KubeClusterStore(client: client, configuration: configuration, logger: Logger(label: "test"))
     }
 
@@ -79,12 +80,14 @@ struct KubeClusterStoreTests {
         for (name, role) in [("orders-0", "primary"), ("orders-1", "replica")] {
             _ = try await admin.create(
                 Pod(
-                    metadata: ObjectMeta(name: name, labels: ["pg-swarm.io/cluster": "orders", "pg-swarm.io/role": role]),
+                    metadata: ObjectMeta(
+                        name: name, labels: ["pg-swarm.io/cluster": "orders", "pg-swarm.io/role": role]),
                     spec: PodSpec(containers: [Container(name: "postgres", image: "postgres:15")])))
         }
         try await Self.store(double, pod: "orders-1").labelPod(.primary)
         let pods = try await admin.list(Pod.self, options: ListOptions(labelSelector: "pg-swarm.io/cluster=orders"))
-        let roles = Dictionary(uniqueKeysWithValues: pods.items.map { ($0.metadata.name!, $0.metadata.labels?["pg-swarm.io/role"]) })
+        let roles = Dictionary(
+            uniqueKeysWithValues: pods.items.map { ($0.metadata.name!, $0.metadata.labels?["pg-swarm.io/role"]) })
         #expect(roles == ["orders-0": "replica", "orders-1": "primary"])
         await double.stop()
     }

@@ -33,7 +33,9 @@ struct ShellContractTests {
         running.cancel()
     }
 
-    @Test("a renewal that hangs is abandoned at the tenure deadline and the primary fences itself before the watchdog would")
+    @Test(
+        "a renewal that hangs is abandoned at the tenure deadline and the primary fences itself before the watchdog would"
+    )
     func hungRenewalIsAbandoned() async throws {
         let (cluster, node) = (FakeCluster(), FakeNode(Fixtures.primary(fenced: true)))
         let shell = try Fixtures.shell(cluster, node)

@@ -142,7 +142,8 @@ public actor KubeClusterStore: ClusterAPI {
     }
 
     private func patchRole(of pod: String, _ role: RoleLabel) async throws {
-        let patch = Patch.merge(.object(["metadata": .object(["labels": .object([Labels.role: .string(role.rawValue)])])]))
+        let patch = Patch.merge(
+            .object(["metadata": .object(["labels": .object([Labels.role: .string(role.rawValue)])])]))
         _ = try await client.patch(Pod.self, pod, namespace: namespace, patch, timeout: timeout)
     }
 

@@ -95,8 +95,9 @@ public struct LocalPostgresSettings: Sendable {
     /// 2 s): a hung server must not stall the cycle.
     public var timeout: Double
 
-    public init(socketDirectory: String, port: Int = 5432, user: String = "postgres", hbaFile: String, timeout: Double = 2)
-    {
+    public init(
+        socketDirectory: String, port: Int = 5432, user: String = "postgres", hbaFile: String, timeout: Double = 2
+    ) {
         self.socketDirectory = socketDirectory
         self.port = port
         self.user = user

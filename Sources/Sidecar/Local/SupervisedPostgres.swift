@@ -131,7 +131,9 @@ public actor SupervisedPostgres: LocalNode {
 
     public func promote() async throws {
         try await withSession { session in
-            guard try await session.promote(wait: true, waitSeconds: 60) else { throw LocalNodeError.promotionUnfinished }
+            guard try await session.promote(wait: true, waitSeconds: 60) else {
+                throw LocalNodeError.promotionUnfinished
+            }
             try await session.checkpoint()
         }
     }

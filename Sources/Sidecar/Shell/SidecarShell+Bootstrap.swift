@@ -22,7 +22,8 @@ extension SidecarShell {
             return retry
         }
         for document in reading.members { documents[document.status.member] = document }
-        guard let directive = Self.bootDirective(reading, me: configuration.podName, ordinal: configuration.ordinal) else {
+        guard let directive = Self.bootDirective(reading, me: configuration.podName, ordinal: configuration.ordinal)
+        else {
             logger.info(
                 "waiting to bootstrap: no running primary to clone from",
                 metadata: ["lease.holder": "\(reading.lease?.holder ?? "none")"])

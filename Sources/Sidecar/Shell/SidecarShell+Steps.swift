@@ -178,7 +178,9 @@ extension SidecarShell {
         let startedAt = clock.now()
         let me = configuration.podName
         let timeout = min(startedAt.duration(to: deadline), failover.retryPeriod)
-        let addresses = memory.failsafeRoster.compactMap { member in documents[member].map { (member, $0.statusAddress) } }
+        let addresses = memory.failsafeRoster.compactMap { member in
+            documents[member].map { (member, $0.statusAddress) }
+        }
         let peersClient = self.peersClient
         let confirmed = await withTaskGroup(of: String?.self) { group in
             for (member, address) in addresses {
@@ -193,7 +195,10 @@ extension SidecarShell {
         memory.failsafeRoundFinished(startedAt: startedAt, confirmedBy: confirmed)
         logger.info(
             "failsafe round finished",
-            metadata: ["failsafe.confirmed": "\(confirmed.sorted())", "failsafe.missing": "\(memory.failsafe.lastRoundMissing)"])
+            metadata: [
+                "failsafe.confirmed": "\(confirmed.sorted())",
+                "failsafe.missing": "\(memory.failsafe.lastRoundMissing)",
+            ])
     }
 
     /// Hands `writableUntil` to the supervisor when it changed. Nothing is sent before this
@@ -258,7 +263,8 @@ extension SidecarShell {
         let holder = memory.lease.view?.holder
         let roleChanging: Bool
         switch decision.action {
-        case .acquireLease, .promote, .fenceSelf, .follow, .releaseLease, .unfenceSelf(.holdingLease): roleChanging = true
+        case .acquireLease, .promote, .fenceSelf, .follow, .releaseLease, .unfenceSelf(.holdingLease):
+            roleChanging = true
         default: roleChanging = lastRole != nil && (lastRole != role || lastHolder != .some(holder))
         }
         lastRole = role

@@ -150,7 +150,8 @@ public actor SidecarShell {
     func readCluster() async {
         let cluster = self.cluster
         do {
-            let reading = try await withDeadline(boundedByTenure(clock.now() + configuration.apiTimeout), clock: clock) {
+            let reading = try await withDeadline(boundedByTenure(clock.now() + configuration.apiTimeout), clock: clock)
+            {
                 try await cluster.readCluster()
             }
             memory.clusterRead(lease: reading.lease, statuses: reading.members.map(\.status), at: clock.now())

@@ -44,11 +44,20 @@ public struct SidecarStatusReport: Sendable, Equatable, Codable {
         gauge("holds_lease", "1 if this member holds a fresh leader lease.", holdsLease ? 1 : 0)
         gauge("fenced", "1 if the local PostgreSQL is fenced.", fenced ? 1 : 0)
         gauge("timeline", "The local PostgreSQL's timeline.", Double(timeline))
-        gauge("lease_age_seconds", "Seconds since the lease record last changed, by this member's clock.", leaseAgeSeconds)
-        gauge("last_renewal_age_seconds", "Seconds since the holder's last successful renewal started.", lastRenewalAgeSeconds)
-        gauge("failovers_total", "Promotions of this member since the sidecar started.", Double(failovers), type: "counter")
-        gauge("last_failover_duration_seconds", "From the lease becoming free to the promotion done.", lastFailoverSeconds)
-        gauge("api_failing_seconds", "Seconds every API call has been failing (0 when healthy).", apiFailingSeconds ?? 0)
+        gauge(
+            "lease_age_seconds", "Seconds since the lease record last changed, by this member's clock.", leaseAgeSeconds
+        )
+        gauge(
+            "last_renewal_age_seconds", "Seconds since the holder's last successful renewal started.",
+            lastRenewalAgeSeconds)
+        gauge(
+            "failovers_total", "Promotions of this member since the sidecar started.", Double(failovers),
+            type: "counter")
+        gauge(
+            "last_failover_duration_seconds", "From the lease becoming free to the promotion done.", lastFailoverSeconds
+        )
+        gauge(
+            "api_failing_seconds", "Seconds every API call has been failing (0 when healthy).", apiFailingSeconds ?? 0)
         gauge("cycles_total", "Decision cycles run.", Double(cycles), type: "counter")
         gauge(
             "satellite_connected", "1 if the stream to the satellite is established.",

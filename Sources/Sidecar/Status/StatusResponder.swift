@@ -46,7 +46,8 @@ public struct StatusResponder: HTTPResponder {
             case .refused(let reason): return Self.json(200, FailsafeAnswerBody(confirmed: false, reason: reason))
             }
         case (_, "/metrics"), (_, "/status"), (_, "/healthz"), (_, "/failsafe"):
-            return HTTPResponse(status: 405, headers: ["Content-Type": "text/plain"], body: Array("method not allowed\n".utf8))
+            return HTTPResponse(
+                status: 405, headers: ["Content-Type": "text/plain"], body: Array("method not allowed\n".utf8))
         default:
             return HTTPResponse(status: 404, headers: ["Content-Type": "text/plain"], body: Array("not found\n".utf8))
         }
