@@ -32,7 +32,8 @@ extension FailoverSidecar.Run {
         }
         let token: String
         do {
-            token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(
+                in: .whitespacesAndNewlines)
         } catch {
             throw ValidationError("cannot read the sidecar stream token file \(tokenFile)")
         }
@@ -41,7 +42,8 @@ extension FailoverSidecar.Run {
         if let caFile = setting(satelliteCaFile, environment: "SATELLITE_CA_FILE") {
             do {
                 let context = try TLSClientContext(
-                    configuration: TLSClientConfiguration(trustRoots: .caFile(caFile), requiresApplicationProtocol: true))
+                    configuration: TLSClientConfiguration(
+                        trustRoots: .caFile(caFile), requiresApplicationProtocol: true))
                 security = .tls(context)
             } catch {
                 throw ValidationError("cannot use the satellite CA file \(caFile): \(error)")

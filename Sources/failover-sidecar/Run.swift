@@ -89,13 +89,13 @@ extension FailoverSidecar {
         @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
         var logLevel: Logger.Level = .info
 
-        @Option(help: "The satellite's sidecar stream, host[:port] (port 9091 by default); unset: no stream. Env: SATELLITE_ADDRESS.")
+        @Option(help: "Satellite stream address host[:port] (default port 9091); unset: no stream. Env: SATELLITE_ADDRESS.")
         var satelliteAddress: String?
 
-        @Option(help: "File holding the cluster's sidecar stream token (never pass the token itself). Env: SIDECAR_STREAM_TOKEN_FILE.")
+        @Option(help: "File with the cluster's sidecar stream token. Env: SIDECAR_STREAM_TOKEN_FILE.")
         var sidecarStreamTokenFile: String?
 
-        @Option(help: "CA file to verify the satellite's certificate: TLS when set, plaintext otherwise. Env: SATELLITE_CA_FILE.")
+        @Option(help: "CA file of the satellite: TLS when set, plaintext otherwise. Env: SATELLITE_CA_FILE.")
         var satelliteCaFile: String?
 
         /// Checked in `run()`, after parsing, so an unknown flag is reported as such first.

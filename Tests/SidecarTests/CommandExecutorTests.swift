@@ -137,7 +137,9 @@ struct CommandExecutorTests {
     }
 
     static func executor(_ instance: FakeStreamInstance) -> CommandExecutor {
-        CommandExecutor(instance: instance, cluster: "orders", logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        CommandExecutor(
+            instance: instance, cluster: "orders",
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 
     static func command(_ id: String = "r-1", timeoutMs: UInt32 = 0, _ body: (inout Pgswarm_V1_SidecarCommand) -> Void)

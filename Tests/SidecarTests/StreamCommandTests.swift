@@ -31,15 +31,23 @@ struct StreamCommandTests {
 
     @Test("each command parses with its default timeout, and timeout_ms overrides it")
     func commands() {
-        #expect(Self.parse(Self.command { $0.fence.drainTimeoutMs = 1500 }) == .run(.fence(drain: .milliseconds(1500)), timeout: .milliseconds(11_500)))
+        #expect(
+            Self.parse(Self.command { $0.fence.drainTimeoutMs = 1500 })
+                == .run(.fence(drain: .milliseconds(1500)), timeout: .milliseconds(11_500)))
         #expect(Self.parse(Self.command { $0.unfence = .init() }) == .run(.unfence, timeout: .seconds(10)))
         #expect(Self.parse(Self.command { $0.checkpoint = .init() }) == .run(.checkpoint, timeout: .seconds(300)))
-        #expect(Self.parse(Self.command { $0.promote = .init() }) == .run(.promote(wait: .seconds(60)), timeout: .seconds(70)))
-        #expect(Self.parse(Self.command { $0.status = .init() }) == .run(.status, timeout: .seconds(10)))
-        #expect(Self.parse(Self.command { $0.reloadConf = .init() }) == .run(.reloadConfiguration, timeout: .seconds(10)))
-        #expect(Self.parse(Self.command(timeoutMs: 250) { $0.checkpoint = .init() }) == .run(.checkpoint, timeout: .milliseconds(250)))
         #expect(
-            Self.parse(Self.command { $0.recovery.action = .reload }) == .run(.reloadConfiguration, timeout: .seconds(10)))
+            Self.parse(Self.command { $0.promote = .init() })
+                == .run(.promote(wait: .seconds(60)), timeout: .seconds(70)))
+        #expect(Self.parse(Self.command { $0.status = .init() }) == .run(.status, timeout: .seconds(10)))
+        #expect(
+            Self.parse(Self.command { $0.reloadConf = .init() }) == .run(.reloadConfiguration, timeout: .seconds(10)))
+        #expect(
+            Self.parse(Self.command(timeoutMs: 250) { $0.checkpoint = .init() })
+                == .run(.checkpoint, timeout: .milliseconds(250)))
+        #expect(
+            Self.parse(Self.command { $0.recovery.action = .reload })
+                == .run(.reloadConfiguration, timeout: .seconds(10)))
     }
 
     @Test("acknowledgements expect no result")
@@ -61,11 +69,14 @@ struct StreamCommandTests {
         }
     }
 
-    @Test("malformed commands are INVALID_ARGUMENT", arguments: [
-        ("", "owner", "pw"), ("db", "", "pw"), ("db", "owner", ""), (String(repeating: "x", count: 64), "owner", "pw"),
-        ("db", String(repeating: "é", count: 32), "pw"), ("d\u{0}b", "owner", "pw"), ("db", "pg_monitor", "pw"),
-        ("db", "owner", "p\u{0}w"),
-    ])
+    @Test(
+        "malformed commands are INVALID_ARGUMENT",
+        arguments: [
+            ("", "owner", "pw"), ("db", "", "pw"), ("db", "owner", ""),
+            (String(repeating: "x", count: 64), "owner", "pw"),
+            ("db", String(repeating: "é", count: 32), "pw"), ("d\u{0}b", "owner", "pw"), ("db", "pg_monitor", "pw"),
+            ("db", "owner", "p\u{0}w"),
+        ])
     func invalidDatabase(name: String, user: String, password: String) {
         guard case .refuse(let failure) = Self.parse(Self.create(name, user, password)) else {
             Issue.record("accepted")
@@ -79,13 +90,17 @@ struct StreamCommandTests {
     func hostileNames() {
         let name = "a\"; DROP DATABASE postgres; --'"
         #expect(
-            Self.parse(Self.create(name, "o'w\"ner;")) == .run(
-                .createDatabase(DatabaseRequest(database: name, owner: "o'w\"ner;", password: "s3cret")), timeout: .seconds(60)))
+            Self.parse(Self.create(name, "o'w\"ner;"))
+                == .run(
+                    .createDatabase(DatabaseRequest(database: name, owner: "o'w\"ner;", password: "s3cret")),
+                    timeout: .seconds(60)))
     }
 
     @Test("a command without request_id, or a log level without a level, is INVALID_ARGUMENT")
     func missingFields() {
-        #expect(Self.parse(Self.command("") { $0.status = .init() }) == .refuse(CommandFailure(.invalidArgument, "request_id is empty")))
+        #expect(
+            Self.parse(Self.command("") { $0.status = .init() })
+                == .refuse(CommandFailure(.invalidArgument, "request_id is empty")))
         guard case .refuse(let failure) = Self.parse(Self.command { $0.setLogLevel.level = .unspecified }) else {
             Issue.record("accepted")
             return
@@ -95,7 +110,9 @@ struct StreamCommandTests {
 
     @Test("a log level for this cluster applies; one for another cluster is acknowledged without effect")
     func logLevels() {
-        #expect(Self.parse(Self.command { $0.setLogLevel.level = .debug }) == .run(.setLogLevel(.debug), timeout: .seconds(1)))
+        #expect(
+            Self.parse(Self.command { $0.setLogLevel.level = .debug })
+                == .run(.setLogLevel(.debug), timeout: .seconds(1)))
         let other = Self.command {
             $0.setLogLevel.level = .debug
             $0.setLogLevel.cluster.clusterName = "billing"
@@ -108,7 +125,10 @@ struct StreamCommandTests {
         let request = DatabaseRequest(database: "app", owner: "app", password: "hunter2-secret")
         var dumped = ""
         dump(request, to: &dumped)
-        for text in [String(describing: request), String(reflecting: request), dumped, "\(StreamCommand.createDatabase(request))"] {
+        for text in [
+            String(describing: request), String(reflecting: request), dumped,
+            "\(StreamCommand.createDatabase(request))",
+        ] {
             #expect(!text.contains("hunter2"), "leaked in: \(text)")
         }
     }

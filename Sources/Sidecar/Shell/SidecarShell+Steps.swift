@@ -52,7 +52,8 @@ extension SidecarShell {
         if decision.action == .finishShutdown { finished = true }
         if readAgain { return clock.now() }
         // A held-back unfence would be planned again at once: wait a normal period instead.
-        return unfenceHeldBack ? max(decision.wakeAt, boundedByTenure(clock.now() + failover.retryPeriod)) : decision.wakeAt
+        return unfenceHeldBack
+            ? max(decision.wakeAt, boundedByTenure(clock.now() + failover.retryPeriod)) : decision.wakeAt
     }
 
     func run(_ step: Step, deadline: MonotonicInstant) async -> StepOutcome {

@@ -63,7 +63,8 @@ public struct SidecarStatusReport: Sendable, Equatable, Codable {
             "satellite_connected", "1 if the stream to the satellite is established.",
             satelliteConnected.map { $0 ? 1 : 0 })
         gauge(
-            "satellite_commands_total", "Satellite commands answered since the start.", satelliteCommands.map(Double.init),
+            "satellite_commands_total", "Satellite commands answered since the start.",
+            satelliteCommands.map(Double.init),
             type: "counter")
         return lines.joined(separator: "\n") + "\n"
     }

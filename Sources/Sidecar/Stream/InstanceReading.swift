@@ -86,7 +86,8 @@ public enum CommandRules {
             return CommandFailure(.rejected, "PostgreSQL is already a primary")
         case .promote where !reading.holdsLease:
             // Only the lease holder may become writable: never a second primary.
-            return CommandFailure(.rejected, "this pod does not hold the leader lease; the election promotes its holder")
+            return CommandFailure(
+                .rejected, "this pod does not hold the leader lease; the election promotes its holder")
         case .createDatabase where inRecovery:
             return CommandFailure(.rejected, "PostgreSQL is a replica; databases are created on the primary")
         case .createDatabase where !reading.holdsLease:

@@ -16,7 +16,8 @@ public actor LocalStreamInstance: StreamInstance {
     static let drainPollInterval: Duration = .milliseconds(100)
 
     public init(
-        settings: LocalPostgresSettings, shell: SidecarShell, levels: LogLevelSwitch, clock: SidecarClock = SidecarClock(),
+        settings: LocalPostgresSettings, shell: SidecarShell, levels: LogLevelSwitch,
+        clock: SidecarClock = SidecarClock(),
         logger: Logger
     ) {
         self.settings = settings
@@ -30,7 +31,8 @@ public actor LocalStreamInstance: StreamInstance {
 
     /// A session for one command: no statement timeout (the command's own deadline cancels it),
     /// or the status connection's short timeouts for readings.
-    func withSession<T: Sendable>(short: Bool = false, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+    func withSession<T: Sendable>(short: Bool = false, _ body: (PostgresConnection) async throws -> T) async throws -> T
+    {
         let connection = try await PostgresConnection.connect(
             PostgresConfiguration(
                 connectionString: settings.conninfo, connectTimeout: settings.timeout,

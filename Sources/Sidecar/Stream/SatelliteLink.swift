@@ -53,7 +53,8 @@ public struct SatelliteLink: Sendable {
             logger.info(
                 "satellite stream ended; dialling again",
                 metadata: [
-                    "stream.error": "\(error.map { "\($0)" } ?? "closed by the satellite")", "stream.retry_in": "\(delay)",
+                    "stream.error": "\(error.map { "\($0)" } ?? "closed by the satellite")",
+                    "stream.retry_in": "\(delay)",
                 ])
             do {
                 try await clock.sleep(until: clock.now() + delay)

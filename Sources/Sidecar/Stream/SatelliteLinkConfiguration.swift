@@ -23,7 +23,8 @@ public struct SatelliteLinkConfiguration: Sendable {
         host: String, port: UInt16, security: GRPCChannelConfiguration.Security = .plaintext, token: String,
         identity: Pgswarm_V1_SidecarIdentity, heartbeatInterval: Duration = .seconds(10),
         backoff: ConnectionBackoff = ConnectionBackoff(
-            initial: .seconds(1), multiplier: 2, jitter: 0.2, maximum: .seconds(30), minimumConnectTimeout: .seconds(10)),
+            initial: .seconds(1), multiplier: 2, jitter: 0.2, maximum: .seconds(30), minimumConnectTimeout: .seconds(10)
+        ),
         connectTimeout: Duration = .seconds(10)
     ) {
         self.host = host

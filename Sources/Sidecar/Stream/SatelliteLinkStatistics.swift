@@ -13,7 +13,11 @@ public final class SatelliteLinkStatistics: Sendable {
     public init() {}
 
     /// The satellite answered on a new stream.
-    func streamEstablished() { counts.withLock { $0.connected = true; $0.connections += 1 } }
+    func streamEstablished() {
+        counts.withLock {
+            $0.connected = true; $0.connections += 1
+        }
+    }
     func streamEnded() { counts.withLock { $0.connected = false } }
     func commandAnswered() { counts.withLock { $0.commands += 1 } }
 
