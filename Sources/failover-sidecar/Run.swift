@@ -89,7 +89,7 @@ extension FailoverSidecar {
         @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
         var logLevel: Logger.Level = .info
 
-        @Option(help: "Satellite stream address host[:port] (default port 9091); unset: no stream. Env: SATELLITE_ADDRESS.")
+        @Option(help: "Satellite stream host[:port] (port 9091 by default); unset: none. Env: SATELLITE_ADDRESS.")
         var satelliteAddress: String?
 
         @Option(help: "File with the cluster's sidecar stream token. Env: SIDECAR_STREAM_TOKEN_FILE.")
