@@ -131,6 +131,32 @@ def test_replica_refuses_what_only_a_lease_holder_may_do(stream_setup):
     assert promote_on_primary.error_code == 3 and not promote_on_primary.in_recovery
 
 
+def test_fence_with_drain_lets_open_sessions_finish_first(stream_setup):
+    satellite, cluster, primary, _, _ = stream_setup
+    with psycopg.connect(primary.dsn(), autocommit=True) as session:
+        stream = satellite.wait_stream(primary.name)
+        command = satellite.pb.SidecarCommand(request_id="drain-1")
+        command.fence.drain_timeout_ms = 6000
+        stream.outgoing.put(command)
+
+        def refused() -> bool:
+            try:
+                psycopg.connect(primary.dsn()).close()
+            except psycopg.OperationalError:
+                return True
+            return False
+
+        wait_for(refused, 5, 0.05, "new sessions refused while the fence drains")
+        assert session.execute("SELECT 1").fetchone() == (1,), "an open session may finish during the drain"
+        result = satellite.wait(lambda: stream.results.get("drain-1"), 30, "the drained fence's result")
+        assert result.success and result.is_fenced, result
+        with pytest.raises(psycopg.OperationalError):
+            session.execute("SELECT 1")
+    unfenced = satellite.command(primary.name, lambda c: c.unfence.SetInParent())
+    assert unfenced.success and not unfenced.is_fenced
+    wait_for(lambda: cluster.accepts_writes(primary), 10, what="writes after the unfence")
+
+
 def test_fence_holds_until_the_satellite_unfences(stream_setup):
     satellite, cluster, primary, _, _ = stream_setup
     fenced = satellite.command(primary.name, lambda c: c.fence.SetInParent())
@@ -144,6 +170,20 @@ def test_fence_holds_until_the_satellite_unfences(stream_setup):
     unfenced = satellite.command(primary.name, lambda c: c.unfence.SetInParent())
     assert unfenced.success and not unfenced.is_fenced, unfenced
     assert wait_for(lambda: cluster.accepts_writes(primary), 10, what="writes after the unfence")
+
+
+def test_set_log_level(stream_setup):
+    satellite, _, _, replica, _ = stream_setup
+    log = replica.folder / "sidecar.log"
+    before = log.stat().st_size
+
+    def level(command):
+        command.set_log_level.level = 2  # LOG_LEVEL_DEBUG
+        command.set_log_level.target = 2  # LOG_LEVEL_TARGET_SIDECARS
+
+    assert satellite.command(replica.name, level).success
+    wait_for(lambda: " debug " in log.read_bytes()[before:].decode(errors="replace"), 10,
+             what="debug lines after SetLogLevel")
 
 
 def test_status_port_and_logs(stream_setup):
