@@ -44,7 +44,8 @@ extension FailoverSidecar.Run {
                 let context = try TLSClientContext(
                     configuration: TLSClientConfiguration(
                         trustRoots: .caFile(caFile), requiresApplicationProtocol: true))
-                security = .tls(context)
+                security = .tls(
+                    context, serverNameOverride: setting(satelliteTlsName, environment: "SATELLITE_TLS_NAME"))
             } catch {
                 throw ValidationError("cannot use the satellite CA file \(caFile): \(error)")
             }

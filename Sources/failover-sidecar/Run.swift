@@ -98,6 +98,9 @@ extension FailoverSidecar {
         @Option(help: "CA file of the satellite: TLS when set, plaintext otherwise. Env: SATELLITE_CA_FILE.")
         var satelliteCaFile: String?
 
+        @Option(help: "Name the satellite certificate must carry (default: the host). Env: SATELLITE_TLS_NAME.")
+        var satelliteTlsName: String?
+
         /// Checked in `run()`, after parsing, so an unknown flag is reported as such first.
         func checkSettings() throws {
             for (flag, value, variable) in [

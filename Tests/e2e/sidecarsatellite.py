@@ -35,9 +35,10 @@ class Stream:
 
 
 class FakeSatellite:
-    """Serves on 127.0.0.1:`port` (0: any free port); `token` is the only bearer accepted."""
+    """Serves on 127.0.0.1:`port` (0: any free port), over TLS with `credentials`; `token` is the only bearer
+    accepted."""
 
-    def __init__(self, token: str, port: int = 0) -> None:
+    def __init__(self, token: str, port: int = 0, credentials: grpc.ServerCredentials | None = None) -> None:
         self.pb, pb_grpc = stubs()
         self.token = token
         self.lock = threading.Condition()
@@ -51,7 +52,9 @@ class FakeSatellite:
                 return satellite._connect(request_iterator, context)
 
         pb_grpc.add_SidecarStreamServiceServicer_to_server(Servicer(), self.server)
-        self.port = self.server.add_insecure_port(f"127.0.0.1:{port}")
+        address = f"127.0.0.1:{port}"
+        self.port = (self.server.add_secure_port(address, credentials) if credentials
+                     else self.server.add_insecure_port(address))
         self.server.start()
 
     def stop(self) -> None:

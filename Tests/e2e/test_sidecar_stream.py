@@ -15,6 +15,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from sidecarcluster import SidecarCluster, wait_for
+from grpcinterop import pki
 from sidecarsatellite import FakeSatellite
 
 # Replication as before; the superuser by trust (the harness's probes); everyone else by password, so that
@@ -209,3 +210,27 @@ def test_a_dead_satellite_changes_nothing(stream_setup):
         assert revived.command(primary.name, lambda c: c.status.SetInParent()).success
     finally:
         revived.stop()
+
+
+def test_tls_to_the_satellite(kube_env, bin_path: Path, tmp_path):
+    """A one-member cluster whose sidecar verifies the satellite's certificate (private CA, host name)."""
+    import grpc
+
+    keys = pki.generate(tmp_path)
+    credentials = grpc.ssl_server_credentials([(keys.key.read_bytes(), keys.certificate.read_bytes())])
+    token = secrets.token_hex(16)
+    (tmp_path / "token").write_text(token)
+    satellite = FakeSatellite(token, credentials=credentials)
+    cluster = SidecarCluster(
+        kube_env, bin_path / "failover-sidecar", size=1,
+        sidecar_args=("--satellite-address", f"127.0.0.1:{satellite.port}", "--sidecar-stream-token-file",
+                      str(tmp_path / "token"), "--satellite-ca-file", str(keys.ca),
+                      "--satellite-tls-name", pki.SERVER_NAME))
+    try:
+        primary = cluster.start(timeout=60).wait_healthy(30)
+        stream = satellite.wait_stream(primary.name)
+        assert stream.authorization == f"Bearer {token}"
+        assert satellite.command(primary.name, lambda c: c.status.SetInParent()).success
+    finally:
+        cluster.shutdown()
+        satellite.stop()
