@@ -193,8 +193,10 @@ def test_status_port_and_logs(stream_setup):
     assert status["satelliteConnected"] is True and status["satelliteCommands"] >= 5
     assert "pgswarm_sidecar_satellite_connected{" in primary.metrics()
     for member in (primary, replica):
-        log = (member.folder / "sidecar.log").read_text(errors="replace")
-        assert token not in log and PASSWORD not in log
+        for name in ("sidecar.log", "supervisor.log", "volume/postgres.log"):
+            path = member.folder / name
+            log = path.read_text(errors="replace") if path.exists() else ""
+            assert token not in log and PASSWORD not in log, f"secret in {member.name}'s {name}"
 
 
 def test_a_dead_satellite_changes_nothing(stream_setup):
