@@ -185,8 +185,8 @@ let package = Package(
         .testTarget(
             name: "SidecarTests",
             dependencies: [
-                "Failover", "HTTP1", "Kube", "KubeTestSupport", "PGSwarmAPI", "Postgres", "PostgresTestSupport",
-                "Sidecar", "Supervisor", "Transport", logging, swiftProtobuf,
+                "Failover", "GRPC", "HTTP1", "Kube", "KubeTestSupport", "PGSwarmAPI", "Postgres",
+                "PostgresTestSupport", "Sidecar", "Supervisor", "Transport", logging, swiftProtobuf,
             ],
             swiftSettings: strict),
     ]

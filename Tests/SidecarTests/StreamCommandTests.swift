@@ -1,3 +1,4 @@
+import GRPC
 import Logging
 import PGSwarmAPI
 import Testing
@@ -130,6 +131,23 @@ struct StreamCommandTests {
             "\(StreamCommand.createDatabase(request))",
         ] {
             #expect(!text.contains("hunter2"), "leaked in: \(text)")
+        }
+    }
+}
+
+@Suite("Satellite link settings")
+struct SatelliteLinkConfigurationTests {
+    @Test("the link reconnects after 1 s doubling to 30 s with jitter, and never shows its token")
+    func defaults() {
+        let configuration = SatelliteLinkConfiguration(
+            host: "satellite", port: 9091, token: "tok-very-secret", identity: Pgswarm_V1_SidecarIdentity())
+        #expect(configuration.backoff.initial == .seconds(1) && configuration.backoff.multiplier == 2)
+        #expect(configuration.backoff.maximum == .seconds(30) && configuration.backoff.jitter > 0)
+        #expect(configuration.heartbeatInterval == .seconds(10))
+        var dumped = ""
+        dump(configuration, to: &dumped)
+        for text in [String(describing: configuration), String(reflecting: configuration), dumped] {
+            #expect(!text.contains("tok-very-secret"), "leaked in: \(text)")
         }
     }
 }

@@ -47,3 +47,11 @@ public struct SatelliteLinkConfiguration: Sendable {
             connection: session)
     }
 }
+
+extension SatelliteLinkConfiguration: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { "satellite \(host):\(port) (token redacted)" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror {
+        Mirror(self, children: ["host": host, "port": port, "pod": identity.podName, "cluster": identity.clusterName])
+    }
+}
