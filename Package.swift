@@ -87,7 +87,10 @@ let package = Package(
         // status port and the satellite stream, around the Failover core.
         .target(
             name: "Sidecar",
-            dependencies: ["Failover", "HTTP1", "Kube", "Postgres", "Supervisor", "Transport", logging],
+            dependencies: [
+                "Failover", "GRPC", "HTTP1", "Kube", "PGSwarmAPI", "PGSwarmRPC", "Postgres", "Supervisor", "Transport",
+                logging, swiftProtobuf,
+            ],
             swiftSettings: strict),
 
         // MARK: Executables (thin mains: parse, validate, wire)
@@ -101,8 +104,8 @@ let package = Package(
         .executableTarget(
             name: "failover-sidecar",
             dependencies: [
-                "DaemonSupport", "Failover", "HTTP1", "Kube", "Postgres", "Sidecar", "Supervisor", argumentParser,
-                logging,
+                "DaemonSupport", "Failover", "GRPC", "HTTP1", "Kube", "PGSwarmAPI", "Postgres", "Sidecar", "Supervisor",
+                "Transport", argumentParser, logging, swiftProtobuf,
             ],
             swiftSettings: strict),
         .executableTarget(
@@ -182,8 +185,8 @@ let package = Package(
         .testTarget(
             name: "SidecarTests",
             dependencies: [
-                "Failover", "HTTP1", "Kube", "KubeTestSupport", "Postgres", "Sidecar", "Supervisor", "Transport",
-                logging,
+                "Failover", "GRPC", "HTTP1", "Kube", "KubeTestSupport", "PGSwarmAPI", "Postgres",
+                "PostgresTestSupport", "Sidecar", "Supervisor", "Transport", logging, swiftProtobuf,
             ],
             swiftSettings: strict),
     ]

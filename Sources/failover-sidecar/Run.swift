@@ -89,6 +89,18 @@ extension FailoverSidecar {
         @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
         var logLevel: Logger.Level = .info
 
+        @Option(help: "Satellite stream host[:port] (port 9091 by default); unset: none. Env: SATELLITE_ADDRESS.")
+        var satelliteAddress: String?
+
+        @Option(help: "File with the cluster's sidecar stream token. Env: SIDECAR_STREAM_TOKEN_FILE.")
+        var sidecarStreamTokenFile: String?
+
+        @Option(help: "CA file of the satellite: TLS when set, plaintext otherwise. Env: SATELLITE_CA_FILE.")
+        var satelliteCaFile: String?
+
+        @Option(help: "Name the satellite certificate must carry (default: the host). Env: SATELLITE_TLS_NAME.")
+        var satelliteTlsName: String?
+
         /// Checked in `run()`, after parsing, so an unknown flag is reported as such first.
         func checkSettings() throws {
             for (flag, value, variable) in [
@@ -167,7 +179,11 @@ extension FailoverSidecar {
         func run() async throws {
             try checkSettings()
             let configuration = try sidecarConfiguration()
-            bootstrapLogging(level: logLevel)
+            let satellite = try satelliteSettings(configuration)
+            let levels = LogLevelSwitch(logLevel)
+            LoggingSystem.bootstrap { label in
+                SwitchedLogHandler(StreamLogHandler.standardError(label: label), levels: levels)
+            }
             let logger = Logger(label: "sidecar")
             let client = try kubeClient(logger: Logger(label: "kube"))
             let shell = SidecarShell(
@@ -177,10 +193,18 @@ extension FailoverSidecar {
                     settings: configuration.localPostgres, supervisorSocket: configuration.supervisorSocket,
                     logger: logger),
                 wallTime: { LeaseTimestamp(Timestamp(Date()).rfc3339Micro) }, logger: logger)
+            let statistics = satellite.map { _ in SatelliteLinkStatistics() }
             let status = try await HTTPServer.bind(
                 HTTPServer.Configuration(host: statusAddress.host, port: UInt16(statusAddress.port)),
-                responder: StatusResponder(shell: shell), logger: Logger(label: "status"))
+                responder: StatusResponder(shell: shell, link: statistics), logger: Logger(label: "status"))
             let serving = Task { await status.run() }
+            // Independent of the election: the shell never waits for it.
+            var link: Task<Void, Never>?
+            if let satellite, let statistics {
+                let stream = satelliteLink(
+                    satellite, statistics: statistics, shell: shell, configuration: configuration, levels: levels)
+                link = Task { await stream.run() }
+            }
             logger.notice(
                 "sidecar starting",
                 metadata: [
@@ -194,6 +218,7 @@ extension FailoverSidecar {
                 }
             }
             await shell.run()
+            link?.cancel()
             signals.cancel()
             status.close()
             serving.cancel()

@@ -88,7 +88,7 @@ class Member:
             path.mkdir(mode=0o755, exist_ok=True)
             _chown(path, user)
         (self.folder / "template" / "postgresql.conf").write_text(TEMPLATE_CONF)
-        (self.folder / "template" / "pg_hba.conf").write_text(TEMPLATE_HBA)
+        (self.folder / "template" / "pg_hba.conf").write_text(cluster.hba)
         kubeconfig = {
             "apiVersion": "v1", "kind": "Config", "current-context": "e2e",
             "clusters": [{"name": "e2e", "cluster": {"server": f"http://127.0.0.1:{self.proxy.port}"}}],
@@ -124,7 +124,7 @@ class Member:
                 "--status-address", f"127.0.0.1:{self.status_port}",
                 "--kubeconfig", str(self.folder / "kubeconfig"), "--log-level", self.cluster.log_level,
                 "--synchronous-mode", "on" if self.cluster.synchronous else "off",
-                "--handover-timeout", "3"]
+                "--handover-timeout", "3", *self.cluster.sidecar_args]
         env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": str(self.folder)}
         self.sidecar = self._spawn(argv, env, "sidecar.log")
 
@@ -234,8 +234,12 @@ class SidecarCluster:
     """`size` members named <cluster>-0..; member 0 bootstraps, the others clone from the primary."""
 
     def __init__(self, kube: Any, binary: Path, size: int = 3, timings: tuple[float, float, float, float] = (5, 3, 1, 1),
-                 synchronous: bool = False, log_level: str = "info") -> None:
+                 synchronous: bool = False, log_level: str = "info", hba: str = TEMPLATE_HBA,
+                 sidecar_args: tuple[str, ...] = ()) -> None:
+        """`hba` replaces the template pg_hba.conf; `sidecar_args` are added to every `run` command line."""
         sweep_abandoned()
+        self.hba = hba
+        self.sidecar_args = sidecar_args
         self.kube = kube
         self.binary = binary
         self.timings = timings

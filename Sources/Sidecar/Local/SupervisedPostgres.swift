@@ -113,7 +113,12 @@ public actor SupervisedPostgres: LocalNode {
         try PostgresFence.fenceFile(at: settings.hbaFile)
         guard await supervisorStatus()?.pid != nil || session != nil else { return }
         do {
-            _ = try await withSession { try await PostgresFence(connection: $0, hbaPath: settings.hbaFile).fence() }
+            _ = try await withSession { session in
+                // The file is fenced already, so `PostgresFence.fence()` would not reload it: the
+                // server must re-read it before the sweep, or new clients still get in by the old rules.
+                try await session.reloadConfiguration()
+                return try await PostgresFence(connection: session, hbaPath: settings.hbaFile).fence()
+            }
         } catch let error as PostgresError where error.isConnectionFailure {
             // Down after all: the fenced file is all a stopped server needs.
             guard await supervisorStatus()?.pid == nil else { throw error }

@@ -23,6 +23,7 @@ extension SidecarShell {
         var mayBeWritable = observation.local.isWritable
         var readAgain = false
         var completed = true
+        unfenceHeldBack = false
         await syncWatchdog()
         for step in decision.steps {
             if mayBeWritable, !isFence(step), tenureEnded() {
@@ -49,7 +50,10 @@ extension SidecarShell {
         }
         if completed { noteCompletion(decision, freeSince: freeSince) }
         if decision.action == .finishShutdown { finished = true }
-        return readAgain ? clock.now() : decision.wakeAt
+        if readAgain { return clock.now() }
+        // A held-back unfence would be planned again at once: wait a normal period instead.
+        return unfenceHeldBack
+            ? max(decision.wakeAt, boundedByTenure(clock.now() + failover.retryPeriod)) : decision.wakeAt
     }
 
     func run(_ step: Step, deadline: MonotonicInstant) async -> StepOutcome {
@@ -72,6 +76,13 @@ extension SidecarShell {
         case .fence(let reason):
             return await attempt("fence (\(reason))", deadline) { try await node.fence() }
         case .unfence:
+            if let hold = activeSatelliteFence() {
+                unfenceHeldBack = true
+                logger.info(
+                    "unfence held back: the satellite's fence holds",
+                    metadata: ["stream.fence_age_seconds": "\(hold.placedAt.duration(to: clock.now()).seconds)"])
+                return .failure
+            }
             return await attempt("unfence", deadline) { try await node.unfence() }
         case .promote:
             return await attempt("promote", deadline) { try await node.promote() }

@@ -48,6 +48,10 @@ public actor SidecarShell {
     /// A wake-up raised while the loop was busy: the next sleep returns at once.
     var pendingWake = false
     var sleeper: Task<Void, Never>?
+    /// A fence the satellite asked for, which the election's unfence steps respect (`+Satellite`).
+    var satelliteFence: SatelliteFenceHold?
+    /// This cycle's plan had its unfence held back by `satelliteFence`.
+    var unfenceHeldBack = false
 
     public init(
         configuration: SidecarConfiguration, cluster: any ClusterAPI, node: any LocalNode,

@@ -25,6 +25,10 @@ public struct SidecarStatusReport: Sendable, Equatable, Codable {
     /// Seconds every API call has been failing, if they are.
     public var apiFailingSeconds: Double?
     public var cycles: Int
+    /// The satellite stream answers (nil: no stream configured).
+    public var satelliteConnected: Bool? = nil
+    /// Satellite commands answered since the start (nil: no stream configured).
+    public var satelliteCommands: Int? = nil
 
     /// Prometheus text exposition (version 0.0.4).
     public var prometheusText: String {
@@ -55,6 +59,13 @@ public struct SidecarStatusReport: Sendable, Equatable, Codable {
         gauge(
             "api_failing_seconds", "Seconds every API call has been failing (0 when healthy).", apiFailingSeconds ?? 0)
         gauge("cycles_total", "Decision cycles run.", Double(cycles), type: "counter")
+        gauge(
+            "satellite_connected", "1 if the stream to the satellite is established.",
+            satelliteConnected.map { $0 ? 1 : 0 })
+        gauge(
+            "satellite_commands_total", "Satellite commands answered since the start.",
+            satelliteCommands.map(Double.init),
+            type: "counter")
         return lines.joined(separator: "\n") + "\n"
     }
 

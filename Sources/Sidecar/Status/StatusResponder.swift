@@ -6,18 +6,32 @@ public import HTTP1
 /// and `POST /failsafe` (a peer primary asking for confirmation in failsafe mode).
 public struct StatusResponder: HTTPResponder {
     let shell: SidecarShell
+    /// The satellite stream's counters; nil when no satellite is configured.
+    let link: SatelliteLinkStatistics?
 
-    public init(shell: SidecarShell) { self.shell = shell }
+    public init(shell: SidecarShell, link: SatelliteLinkStatistics? = nil) {
+        self.shell = shell
+        self.link = link
+    }
+
+    func report() async -> SidecarStatusReport {
+        var report = await shell.statusReport()
+        if let link {
+            report.satelliteConnected = link.isConnected
+            report.satelliteCommands = link.commandsAnswered
+        }
+        return report
+    }
 
     public func respond(to request: HTTPRequest) async -> HTTPResponse {
         switch (request.method, String(request.path)) {
         case ("GET", "/metrics"):
-            let report = await shell.statusReport()
+            let current = await report()
             return HTTPResponse(
                 status: 200, headers: ["Content-Type": "text/plain; version=0.0.4"],
-                body: Array(report.prometheusText.utf8))
+                body: Array(current.prometheusText.utf8))
         case ("GET", "/status"):
-            return Self.json(200, await shell.statusReport())
+            return Self.json(200, await report())
         case ("GET", "/healthz"):
             let healthy = await shell.isHealthy()
             return HTTPResponse(

@@ -1,0 +1,238 @@
+"""The failover sidecar's stream to its satellite (issue 5), end to end: two real `failover-sidecar run`
+processes (with their supervisors and PostgreSQL, against the real kube-apiserver) dial a satellite written
+with Python grpcio (sidecarsatellite.py). Checks the identity and bearer token, heartbeats, every command's
+result on the primary and the refusals on the replica, create database with hostile names and a password that
+logs in, the satellite's fence holding against the election until its unfence, and that a dead satellite
+changes nothing for the cluster. One cluster for the whole file; every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+from sidecarcluster import SidecarCluster, wait_for
+from grpcinterop import pki
+from sidecarsatellite import FakeSatellite
+
+# Replication as before; the superuser by trust (the harness's probes); everyone else by password, so that
+# the password create_database sets is what lets its role in.
+HBA = """local all all trust
+host replication replicator 127.0.0.1/32 scram-sha-256
+host all replicator 127.0.0.1/32 scram-sha-256
+host all postgres 127.0.0.1/32 trust
+host all all 127.0.0.1/32 scram-sha-256
+"""
+HOSTILE_DATABASE = 'app"; DROP DATABASE postgres; --\'x'
+HOSTILE_USER = "o'wner\"; DROP ROLE postgres;"
+PASSWORD = "pa'ss\"; word-" + secrets.token_hex(8)
+
+
+@pytest.fixture(scope="module")
+def stream_setup(kube_env, bin_path: Path, tmp_path_factory):
+    token = secrets.token_hex(24)
+    token_file = tmp_path_factory.mktemp("stream") / "token"
+    token_file.write_text(token + "\n")
+    token_file.chmod(0o644)
+    satellite = FakeSatellite(token)
+    cluster = SidecarCluster(
+        kube_env, bin_path / "failover-sidecar", size=2, hba=HBA,
+        sidecar_args=("--satellite-address", f"127.0.0.1:{satellite.port}",
+                      "--sidecar-stream-token-file", str(token_file)))
+    try:
+        cluster.start(timeout=90)
+        primary = cluster.wait_healthy(60)
+        replica = next(member for member in cluster.members if member is not primary)
+        yield satellite, cluster, primary, replica, token
+    finally:
+        cluster.shutdown()
+        satellite.stop()
+
+
+def test_identity_token_and_heartbeats(stream_setup):
+    satellite, cluster, primary, replica, token = stream_setup
+    for member in (primary, replica):
+        stream = satellite.wait_stream(member.name)
+        assert stream.first_payload == "identity"
+        assert stream.authorization == f"Bearer {token}"
+        assert stream.identity.cluster_name == cluster.name
+        assert stream.identity.namespace == "default"
+        assert stream.identity.sidecar_version and len(stream.identity.session_id) == 36
+    primary_role, replica_role = 1, 2  # INSTANCE_ROLE_PRIMARY, INSTANCE_ROLE_REPLICA
+    satellite.wait(lambda: any(b.role == primary_role and b.holds_lease and b.postgres_running and not b.fenced
+                               for b in satellite.stream_of(primary.name).heartbeats), 20, "a primary heartbeat")
+    satellite.wait(lambda: any(b.role == replica_role and not b.holds_lease and b.postgres_running
+                               and b.timeline_id >= 1 for b in satellite.stream_of(replica.name).heartbeats),
+                   20, "a replica heartbeat")
+    assert satellite.rejected_authorizations == []
+
+
+def test_status_checkpoint_and_reload_on_the_primary(stream_setup):
+    satellite, _, primary, _, _ = stream_setup
+    status = satellite.command(primary.name, lambda c: c.status.SetInParent())
+    assert status.success and not status.in_recovery and status.holds_lease and not status.is_fenced
+    assert status.current_wal_lsn > 0 and status.timeline_id >= 1 and not status.HasField("received_lsn")
+    for build in (lambda c: c.checkpoint.SetInParent(), lambda c: c.reload_conf.SetInParent()):
+        result = satellite.command(primary.name, build)
+        assert result.success and result.error_code == 0, result
+
+
+def test_create_database_with_hostile_names(stream_setup):
+    satellite, _, primary, _, _ = stream_setup
+
+    def create(command):
+        command.create_database.db_name = HOSTILE_DATABASE
+        command.create_database.db_user = HOSTILE_USER
+        command.create_database.password = PASSWORD
+
+    first = satellite.command(primary.name, create, timeout=60)
+    assert first.success, first
+    second = satellite.command(primary.name, create, timeout=60)
+    assert second.success, second
+    owner = primary.query("SELECT r.rolname, r.rolcanlogin, r.rolsuper FROM pg_database d "
+                          "JOIN pg_roles r ON r.oid = d.datdba WHERE d.datname = %s", HOSTILE_DATABASE)
+    assert owner == [(HOSTILE_USER, True, False)]
+    assert primary.query("SELECT count(*) FROM pg_database WHERE datname = 'postgres'") == [(1,)]
+    assert primary.query("SELECT count(*) FROM pg_roles WHERE rolname = 'postgres'") == [(1,)]
+    with psycopg.connect(host="127.0.0.1", port=primary.port, user=HOSTILE_USER, password=PASSWORD,
+                         dbname=HOSTILE_DATABASE, connect_timeout=3) as connection:
+        assert connection.execute("SELECT current_user, current_database()").fetchone() == (
+            HOSTILE_USER, HOSTILE_DATABASE)
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(host="127.0.0.1", port=primary.port, user=HOSTILE_USER, password="wrong",
+                        dbname=HOSTILE_DATABASE, connect_timeout=3).close()
+
+    def superuser(command):
+        command.create_database.db_name = "stolen"
+        command.create_database.db_user = "postgres"
+        command.create_database.password = "reset-the-superuser"
+
+    refused = satellite.command(primary.name, superuser)
+    assert not refused.success and refused.error_code == 3  # REJECTED
+
+
+def test_replica_refuses_what_only_a_lease_holder_may_do(stream_setup):
+    satellite, cluster, primary, replica, _ = stream_setup
+
+    def create(command):
+        command.create_database.db_name = "on_replica"
+        command.create_database.db_user = "on_replica"
+        command.create_database.password = "x-" + secrets.token_hex(4)
+
+    for build in (create, lambda c: c.promote.SetInParent(), lambda c: c.unfence.SetInParent()):
+        result = satellite.command(replica.name, build)
+        assert not result.success and result.error_code == 3, result  # REJECTED
+        assert result.in_recovery and not result.holds_lease
+    assert replica.query("SELECT pg_is_in_recovery()") == [(True,)]
+    assert cluster.primary() is primary
+    promote_on_primary = satellite.command(primary.name, lambda c: c.promote.SetInParent())
+    assert promote_on_primary.error_code == 3 and not promote_on_primary.in_recovery
+
+
+def test_fence_with_drain_lets_open_sessions_finish_first(stream_setup):
+    satellite, cluster, primary, _, _ = stream_setup
+    with psycopg.connect(primary.dsn(), autocommit=True) as session:
+        stream = satellite.wait_stream(primary.name)
+        command = satellite.pb.SidecarCommand(request_id="drain-1")
+        command.fence.drain_timeout_ms = 6000
+        stream.outgoing.put(command)
+
+        def refused() -> bool:
+            try:
+                psycopg.connect(primary.dsn()).close()
+            except psycopg.OperationalError:
+                return True
+            return False
+
+        wait_for(refused, 5, 0.05, "new sessions refused while the fence drains")
+        assert session.execute("SELECT 1").fetchone() == (1,), "an open session may finish during the drain"
+        result = satellite.wait(lambda: stream.results.get("drain-1"), 30, "the drained fence's result")
+        assert result.success and result.is_fenced, result
+        with pytest.raises(psycopg.OperationalError):
+            session.execute("SELECT 1")
+    unfenced = satellite.command(primary.name, lambda c: c.unfence.SetInParent())
+    assert unfenced.success and not unfenced.is_fenced
+    wait_for(lambda: cluster.accepts_writes(primary), 10, what="writes after the unfence")
+
+
+def test_fence_holds_until_the_satellite_unfences(stream_setup):
+    satellite, cluster, primary, _, _ = stream_setup
+    fenced = satellite.command(primary.name, lambda c: c.fence.SetInParent())
+    assert fenced.success and fenced.is_fenced and fenced.holds_lease, fenced
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(primary.dsn()).close()
+    # The election would lift a holder's fence within a retry period (1 s here): the satellite's holds.
+    time.sleep(3)
+    still = satellite.command(primary.name, lambda c: c.status.SetInParent())
+    assert still.is_fenced and still.holds_lease
+    unfenced = satellite.command(primary.name, lambda c: c.unfence.SetInParent())
+    assert unfenced.success and not unfenced.is_fenced, unfenced
+    assert wait_for(lambda: cluster.accepts_writes(primary), 10, what="writes after the unfence")
+
+
+def test_set_log_level(stream_setup):
+    satellite, _, _, replica, _ = stream_setup
+    log = replica.folder / "sidecar.log"
+    before = log.stat().st_size
+
+    def level(command):
+        command.set_log_level.level = 2  # LOG_LEVEL_DEBUG
+        command.set_log_level.target = 2  # LOG_LEVEL_TARGET_SIDECARS
+
+    assert satellite.command(replica.name, level).success
+    wait_for(lambda: " debug " in log.read_bytes()[before:].decode(errors="replace"), 10,
+             what="debug lines after SetLogLevel")
+
+
+def test_status_port_and_logs(stream_setup):
+    satellite, cluster, primary, replica, token = stream_setup
+    status = primary.status()
+    assert status["satelliteConnected"] is True and status["satelliteCommands"] >= 5
+    assert "pgswarm_sidecar_satellite_connected{" in primary.metrics()
+    for member in (primary, replica):
+        for name in ("sidecar.log", "supervisor.log", "volume/postgres.log"):
+            path = member.folder / name
+            log = path.read_text(errors="replace") if path.exists() else ""
+            assert token not in log and PASSWORD not in log, f"secret in {member.name}'s {name}"
+
+
+def test_a_dead_satellite_changes_nothing(stream_setup):
+    satellite, cluster, primary, replica, token = stream_setup
+    satellite.stop()
+    wait_for(lambda: primary.status()["satelliteConnected"] is False, 15, what="the stream noticed as gone")
+    time.sleep(3)
+    assert cluster.primary() is primary and replica.is_streaming_from(primary)
+    revived = FakeSatellite(token, port=satellite.port)
+    try:
+        revived.wait_stream(primary.name, timeout=40)
+        revived.wait_stream(replica.name, timeout=40)
+        assert revived.command(primary.name, lambda c: c.status.SetInParent()).success
+    finally:
+        revived.stop()
+
+
+def test_tls_to_the_satellite(kube_env, bin_path: Path, tmp_path):
+    """A one-member cluster whose sidecar verifies the satellite's certificate (private CA, host name)."""
+    import grpc
+
+    keys = pki.generate(tmp_path)
+    credentials = grpc.ssl_server_credentials([(keys.key.read_bytes(), keys.certificate.read_bytes())])
+    token = secrets.token_hex(16)
+    (tmp_path / "token").write_text(token)
+    satellite = FakeSatellite(token, credentials=credentials)
+    cluster = SidecarCluster(
+        kube_env, bin_path / "failover-sidecar", size=1,
+        sidecar_args=("--satellite-address", f"127.0.0.1:{satellite.port}", "--sidecar-stream-token-file",
+                      str(tmp_path / "token"), "--satellite-ca-file", str(keys.ca),
+                      "--satellite-tls-name", pki.SERVER_NAME))
+    try:
+        primary = cluster.start(timeout=60).wait_healthy(30)
+        stream = satellite.wait_stream(primary.name)
+        assert stream.authorization == f"Bearer {token}"
+        assert satellite.command(primary.name, lambda c: c.status.SetInParent()).success
+    finally:
+        cluster.shutdown()
+        satellite.stop()
