@@ -186,7 +186,8 @@ public struct HTTP1ResponseParser: Sendable {
         default: throw .malformed("not an HTTP/1.x status line")
         }
         let code = parts[1]
-        guard code.count == 3, code.allSatisfy({ $0 >= 48 && $0 <= 57 }), let status = Int(String(decoding: code, as: UTF8.self)),
+        guard code.count == 3, code.allSatisfy({ $0 >= 48 && $0 <= 57 }),
+            let status = Int(String(decoding: code, as: UTF8.self)),
             (100...599).contains(status)
         else { throw .malformed("invalid status code") }
         if parts.count == 3 {
@@ -221,7 +222,8 @@ public struct HTTP1ResponseParser: Sendable {
     }
 
     private func chunkSize(_ line: ArraySlice<UInt8>) throws(HTTP1ResponseError) -> Int {
-        let sizeText = line.split(separator: UInt8(ascii: ";"), maxSplits: 1, omittingEmptySubsequences: false)
+        let sizeText =
+            line.split(separator: UInt8(ascii: ";"), maxSplits: 1, omittingEmptySubsequences: false)
             .first ?? []
         let digits = Array(sizeText.drop { $0 == 32 || $0 == 9 }.reversed().drop { $0 == 32 || $0 == 9 }.reversed())
         // 15 hex digits stay below Int.max; no real chunk comes near.

@@ -70,6 +70,8 @@ public struct HTTP1ResponseError: Error, Sendable, Equatable, CustomStringConver
 
     public var description: String { "\(kind): \(reason)" }
 
-    static func malformed(_ reason: String) -> HTTP1ResponseError { HTTP1ResponseError(kind: .malformed, reason: reason) }
+    static func malformed(_ reason: String) -> HTTP1ResponseError {
+        HTTP1ResponseError(kind: .malformed, reason: reason)
+    }
     static func tooLarge(_ reason: String) -> HTTP1ResponseError { HTTP1ResponseError(kind: .tooLarge, reason: reason) }
 }

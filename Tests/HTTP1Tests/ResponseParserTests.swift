@@ -76,7 +76,8 @@ struct ResponseParserTests {
     func streamingChunks() throws {
         var parser = HTTP1ResponseParser(requestMethod: "GET")
         parser.append(Array("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nab".utf8))
-        #expect(try parser.next() == .head(HTTPResponseHead(statusCode: 200, headers: ["Transfer-Encoding": "chunked"])))
+        #expect(
+            try parser.next() == .head(HTTPResponseHead(statusCode: 200, headers: ["Transfer-Encoding": "chunked"])))
         #expect(try parser.next() == .body(Array("ab".utf8)))
         #expect(try parser.next() == nil)
         parser.append(Array("cd\r\n".utf8))
@@ -95,8 +96,10 @@ struct ResponseParserTests {
     @Test("interim 1xx responses are skipped")
     func interim() throws {
         let response = whole(
-            try events(["HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
-                + "HTTP/1.1 204 No Content\r\n\r\n"]))
+            try events([
+                "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+                    + "HTTP/1.1 204 No Content\r\n\r\n"
+            ]))
         #expect(response?.head.statusCode == 204)
         #expect(response?.body == "")
     }
@@ -109,11 +112,13 @@ struct ResponseParserTests {
 
     @Test("Connection: close and HTTP/1.0 forbid reuse; HTTP/1.0 keep-alive allows it")
     func reuse() throws {
-        #expect(whole(try events(["HTTP/1.1 200 OK\r\nConnection: Close\r\nContent-Length: 0\r\n\r\n"]))?.head
-            .allowsReuse == false)
+        #expect(
+            whole(try events(["HTTP/1.1 200 OK\r\nConnection: Close\r\nContent-Length: 0\r\n\r\n"]))?.head
+                .allowsReuse == false)
         #expect(whole(try events(["HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n"]))?.head.allowsReuse == false)
-        #expect(whole(try events(["HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n"]))?.head
-            .allowsReuse == true)
+        #expect(
+            whole(try events(["HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n"]))?.head
+                .allowsReuse == true)
     }
 
     @Test("a missing reason phrase is accepted; bytes after the response are left buffered")
@@ -165,7 +170,8 @@ struct ResponseParserTests {
     @Test("a response cut short by the connection closing is truncated")
     func truncated() {
         #expect(failure(["HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"], closes: true)?.kind == .truncated)
-        #expect(failure(["HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab"], closes: true)?.kind == .truncated)
+        #expect(
+            failure(["HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab"], closes: true)?.kind == .truncated)
         #expect(failure(["HTTP/1.1 200 O"], closes: true)?.kind == .truncated)
         #expect(failure([], closes: true)?.kind == .truncated)
     }
@@ -174,18 +180,23 @@ struct ResponseParserTests {
     func limits() {
         let small = HTTP1ResponseLimits(
             maximumHeadBytes: 256, maximumHeaderCount: 4, maximumInterimResponses: 2, maximumChunkLineBytes: 16)
-        #expect(failure(["HTTP/1.1 200 OK\r\nX: " + String(repeating: "a", count: 300)], limits: small)?.kind == .tooLarge)
+        #expect(
+            failure(["HTTP/1.1 200 OK\r\nX: " + String(repeating: "a", count: 300)], limits: small)?.kind == .tooLarge)
         #expect(
             failure(["HTTP/1.1 200 OK\r\n" + String(repeating: "X: y\r\n", count: 5) + "\r\n"], limits: small)?.kind
                 == .tooLarge)
-        #expect(failure([String(repeating: "HTTP/1.1 100 Continue\r\n\r\n", count: 3)], limits: small)?.kind == .tooLarge)
+        #expect(
+            failure([String(repeating: "HTTP/1.1 100 Continue\r\n\r\n", count: 3)], limits: small)?.kind == .tooLarge)
         #expect(
             failure(
                 ["HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;" + String(repeating: "e", count: 40)],
                 limits: small)?.kind == .malformed)
         #expect(
             failure(
-                ["HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n" + String(repeating: "T: v\r\n", count: 80)],
+                [
+                    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n"
+                        + String(repeating: "T: v\r\n", count: 80)
+                ],
                 limits: small)?.kind == .tooLarge)
     }
 
@@ -193,13 +204,16 @@ struct ResponseParserTests {
     func fuzz(seed: Int) {
         var generator = SplitMix(seed: UInt64(seed))
         let prefixes = [
-            "", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", "HTTP/1.1 200 OK\r\nContent-Length: 20\r\n\r\n",
+            "", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nContent-Length: 20\r\n\r\n",
         ]
         var parser = HTTP1ResponseParser(limits: HTTP1ResponseLimits(maximumHeadBytes: 512), requestMethod: "GET")
         parser.append(Array(prefixes[seed % prefixes.count].utf8))
         let alphabet = Array("0123456789abcdefXYZ :;\r\n\t\u{0}HTTP/1.".utf8)
         for _ in 0..<200 {
-            let bytes = (0..<Int(generator.next() % 16)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+            let bytes = (0..<Int(generator.next() % 16)).map { _ in
+                alphabet[Int(generator.next() % UInt64(alphabet.count))]
+            }
             parser.append(bytes)
             do {
                 for _ in 0..<100 {
@@ -216,7 +230,10 @@ struct ResponseParserTests {
         let request = HTTP1ClientRequest(
             method: "PUT", target: "/api/v1/x?a=b", headers: ["Accept": "application/json"], body: Array("{}".utf8))
         let text = String(decoding: try request.encoded(host: "10.0.0.1:6443"), as: UTF8.self)
-        #expect(text == "PUT /api/v1/x?a=b HTTP/1.1\r\nHost: 10.0.0.1:6443\r\nAccept: application/json\r\nContent-Length: 2\r\n\r\n{}")
+        #expect(
+            text
+                == "PUT /api/v1/x?a=b HTTP/1.1\r\nHost: 10.0.0.1:6443\r\nAccept: application/json\r\nContent-Length: 2\r\n\r\n{}"
+        )
         #expect(throws: HTTP1RequestEncodingError.self) {
             try HTTP1ClientRequest(method: "GET", target: "/", headers: ["Authorization": "Bearer x\r\nEvil: 1"])
                 .encoded(host: "h")

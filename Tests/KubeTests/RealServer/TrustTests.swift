@@ -79,7 +79,8 @@ extension KubeServerTests {
             #expect(trusted.output.contains(#""trustBundle":"written""#), "\(trusted.output)")
 
             let uncomposed = try await Self.probe(server: server, ca: server.caFile, installCA: false)
-            #expect(uncomposed.status.isSuccess, "the configured CA is trusted without composition: \(uncomposed.output)")
+            #expect(
+                uncomposed.status.isSuccess, "the configured CA is trusted without composition: \(uncomposed.output)")
             #expect(uncomposed.output.contains(#""gitVersion":"v1.20.2""#), "\(uncomposed.output)")
 
             let wrongCA = try await Self.probe(server: server, ca: try await Self.otherCA(), installCA: true)
