@@ -178,7 +178,9 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "KubeTests",
-            dependencies: ["Kube", "KubeTestSupport", "ChildProcesses", "Transport", logging, inMemoryLogging],
+            dependencies: [
+                "Kube", "KubeTestSupport", "ChildProcesses", "HTTP1", "Transport", logging, inMemoryLogging,
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "FailoverTests", dependencies: ["Failover", "FailoverSimulation", "Postgres"], swiftSettings: strict),
