@@ -72,8 +72,8 @@ let package = Package(
                 swiftProtobuf,
             ],
             swiftSettings: strict),
-        // Kubernetes REST client on URLSession (FoundationNetworking, i.e. libcurl).
-        .target(name: "Kube", dependencies: [logging, yams], swiftSettings: strict),
+        // Kubernetes REST client on our own HTTP/1.1 client (HTTP1) over Transport.
+        .target(name: "Kube", dependencies: ["HTTP1", "Transport", logging, yams], swiftSettings: strict),
         // `.bench/results.json`, shared by the benchmark executables.
         .target(name: "BenchSupport", swiftSettings: strict),
         // Hand-written method descriptors of pgswarm.v1 and grpc.health.v1, and the health service.
@@ -178,7 +178,9 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "KubeTests",
-            dependencies: ["Kube", "KubeTestSupport", "ChildProcesses", "Transport", logging, inMemoryLogging],
+            dependencies: [
+                "Kube", "KubeTestSupport", "ChildProcesses", "HTTP1", "Transport", logging, inMemoryLogging,
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "FailoverTests", dependencies: ["Failover", "FailoverSimulation", "Postgres"], swiftSettings: strict),

@@ -169,10 +169,6 @@ extension FailoverSidecar {
             } else {
                 configuration = try KubeConfiguration.inCluster()
             }
-            // URLSession on Linux trusts only the system bundle (see TrustBundle).
-            if configuration.server.scheme == "https", let ca = configuration.certificateAuthority {
-                try TrustBundle.install(try ca.read())
-            }
             return try KubeClient(configuration, options: KubeClientOptions(retry: .never), logger: logger)
         }
 

@@ -1,7 +1,7 @@
 import Foundation
 public import Logging
 
-/// A Kubernetes REST client on URLSession.
+/// A Kubernetes REST client over HTTP/1.1 (our own client, `HTTP1Client`).
 ///
 /// Calls are typed by model (`client.get(Lease.self, "leader")`), throw `KubeError` only, and
 /// end by their deadline (`KubeClientOptions.requestTimeout`, or the call's own `timeout`),
@@ -14,22 +14,18 @@ public final class KubeClient: Sendable {
     let http: KubeHTTP
     let discovery = DiscoveryCache()
 
-    /// Fails for configurations URLSession cannot serve (client certificates).
+    /// Fails for configurations that cannot be used: a bad server URL, or CA or client
+    /// certificate files OpenSSL cannot load.
     public init(
         _ configuration: KubeConfiguration, options: KubeClientOptions = KubeClientOptions(),
         logger: Logger = Logger(label: "kube", factory: { _ in SwiftLogNoOpLogHandler() })
     ) throws(KubeError) {
-        if case .clientCertificate(let certificate, _) = configuration.credentials {
-            throw KubeError.unsupported(
-                "client-certificate authentication (\(certificate.origin)): URLSession on Linux cannot present a"
-                    + " client certificate; use a bearer token or a service account")
-        }
         self.configuration = configuration
         self.options = options
-        self.http = KubeHTTP(configuration: configuration, options: options, logger: logger)
+        self.http = try KubeHTTP(configuration: configuration, options: options, logger: logger)
     }
 
-    /// Cancels every call in flight and releases the session. The client is unusable after.
+    /// Cancels every call in flight and closes every connection. The client is unusable after.
     public func shutdown() {
         http.invalidate()
     }

@@ -1,85 +1,53 @@
 import Foundation
-import FoundationNetworking
+import HTTP1
 import Logging
+import Transport
 
-/// The URLSession shell: builds requests (adding the bearer token), enforces deadlines of its
-/// own (URLSession's timeouts are unreliable on Linux), retries what may be retried, and turns
-/// every failure into a `KubeError` at this one boundary.
+/// The HTTP shell: builds requests (adding the bearer token), sends them over our own HTTP/1.1
+/// client, enforces deadlines, retries what may be retried, and turns every failure into a
+/// `KubeError` at this one boundary.
+///
+/// Reads and watches use pooled keep-alive connections. Every write goes out on a connection of
+/// its own with `Connection: close`, never a reused one, and is never resent by this layer: a
+/// reused keep-alive connection can die before any byte of the answer arrives, and nothing
+/// tells whether the server had already applied the request. (Reads that fail that way are
+/// resent once on a fresh connection by `HTTP1Client`.)
+///
+/// This replaced URLSession (FoundationNetworking + libcurl), whose socket sources kept a
+/// write-readiness source on every connection libcurl had asked write readiness for: a socket
+/// is nearly always writable, so a waiting watch spun a core (70-90 % per failover sidecar).
 final class KubeHTTP: Sendable {
     let configuration: KubeConfiguration
     let options: KubeClientOptions
     let logger: Logger
-    /// Reads and watches: pooled keep-alive connections.
-    private let session: URLSession
-    /// Writes. libcurl resends a request by itself, once, when a reused keep-alive connection
-    /// dies before any byte of the answer arrives, and it cannot know whether the server had
-    /// already applied it. So every write goes out on a connection of its own (this session,
-    /// with `Connection: close`): never a reused one, never resent. (Over HTTP/2, where curl
-    /// multiplexes and drops that header, a resend can still happen; every write pg-swarm
-    /// makes is guarded by a resourceVersion or idempotent, so a resend can at worst turn a
-    /// success into a Conflict or AlreadyExists, which callers resolve by re-reading.)
-    private let writeSession: URLSession
-    private let delegate: SessionDelegate
+    private let endpoint: KubeEndpoint
 
-    init(configuration: KubeConfiguration, options: KubeClientOptions, logger: Logger) {
+    init(configuration: KubeConfiguration, options: KubeClientOptions, logger: Logger) throws(KubeError) {
         self.configuration = configuration
         self.options = options
         self.logger = logger
-        delegate = SessionDelegate()
-        session = Self.makeSession(options: options, delegate: delegate)
-        writeSession = Self.makeSession(options: options, delegate: delegate)
+        endpoint = try KubeEndpoint(configuration: configuration, options: options)
     }
 
-    private static func makeSession(
-        options: KubeClientOptions, delegate: SessionDelegate, connectionsPerHost: Int? = nil
-    ) -> URLSession {
-        let sessionConfiguration = URLSessionConfiguration.ephemeral
-        sessionConfiguration.httpMaximumConnectionsPerHost = connectionsPerHost ?? options.maximumConnectionsPerHost
-        // Our own deadlines govern; URLSession's must never cut a long watch short.
-        sessionConfiguration.timeoutIntervalForRequest = 7 * 24 * 3600
-        sessionConfiguration.timeoutIntervalForResource = 7 * 24 * 3600
-        sessionConfiguration.urlCache = nil
-        sessionConfiguration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        sessionConfiguration.httpShouldSetCookies = false
-        sessionConfiguration.httpCookieStorage = nil
-        let queue = OperationQueue()
-        queue.maxConcurrentOperationCount = 1
-        queue.name = "kube.urlsession"
-        return URLSession(configuration: sessionConfiguration, delegate: delegate, delegateQueue: queue)
-    }
-
+    /// Closes every connection: calls in flight fail, later ones too.
     func invalidate() {
-        session.invalidateAndCancel()
-        writeSession.invalidateAndCancel()
+        endpoint.client.shutdown()
     }
 
-    func urlRequest(for request: APIRequest) throws(KubeError) -> URLRequest {
-        var text = configuration.server.absoluteString
-        while text.hasSuffix("/") { text.removeLast() }
-        text += request.path
-        if !request.query.isEmpty { text += "?" + request.encodedQuery() }
-        guard let url = URL(string: text) else {
-            throw KubeError.invalidConfiguration("bad request URL for \(request.summary)")
-        }
-        var urlRequest = URLRequest(url: url)
-        urlRequest.httpMethod = request.method
-        urlRequest.timeoutInterval = 7 * 24 * 3600
-        urlRequest.setValue("application/json", forHTTPHeaderField: "Accept")
-        urlRequest.setValue(options.userAgent, forHTTPHeaderField: "User-Agent")
-        if !request.isSafe { urlRequest.setValue("close", forHTTPHeaderField: "Connection") }
-        if let body = request.body {
-            urlRequest.httpBody = body
-            urlRequest.setValue(request.contentType ?? "application/json", forHTTPHeaderField: "Content-Type")
-        }
+    func httpRequest(for request: APIRequest) throws(KubeError) -> HTTP1ClientRequest {
+        var target = endpoint.pathPrefix + request.path
+        if !request.query.isEmpty { target += "?" + request.encodedQuery() }
+        var headers: HTTPHeaders = ["Accept": "application/json", "User-Agent": options.userAgent]
+        if !request.isSafe { headers.add("Connection", "close") }
+        if request.body != nil { headers.add("Content-Type", request.contentType ?? "application/json") }
         switch configuration.credentials {
-        case .none:
+        case .none, .clientCertificate:
             break
         case .bearerToken(let provider):
-            urlRequest.setValue("Bearer " + (try provider.currentToken()), forHTTPHeaderField: "Authorization")
-        case .clientCertificate:
-            throw KubeError.unsupported("client-certificate authentication (URLSession on Linux cannot present one)")
+            headers.add("Authorization", "Bearer " + (try provider.currentToken()))
         }
-        return urlRequest
+        return HTTP1ClientRequest(
+            method: request.method, target: target, headers: headers, body: request.body.map { [UInt8]($0) })
     }
 
     /// Sends `request` and returns a 2xx answer; an error answer is thrown as its `KubeError`.
@@ -117,77 +85,86 @@ final class KubeHTTP: Sendable {
         }
     }
 
-    /// One attempt, abandoned at `deadline` whether or not URLSession gives up by itself.
+    /// One attempt, abandoned at `deadline`: every read and write of it carries that deadline.
     private func sendOnce(
-        _ request: APIRequest, deadline: ContinuousClock.Instant, budget: Duration, on chosen: URLSession? = nil
+        _ request: APIRequest, deadline: ContinuousClock.Instant, budget: Duration
     ) async throws -> HTTPReply {
-        let urlRequest = try urlRequest(for: request)
-        let task = (chosen ?? (request.isSafe ? session : writeSession)).dataTask(with: urlRequest)
-        let observer = BufferedObserver(limit: options.maximumResponseBytes) { [task] in task.cancel() }
-        delegate.observe(task, with: observer)
-        let summary = request.summary
-        let timer = Task {
-            try? await Task.sleep(until: deadline, clock: .continuous)
-            guard !Task.isCancelled else { return }
-            observer.fail(KubeError.timedOut(request: summary, after: budget))
-            task.cancel()
-        }
-        defer { timer.cancel() }
-        task.resume()
+        let message = try httpRequest(for: request)
         do {
-            return try await withTaskCancellationHandler {
-                try await observer.wait()
-            } onCancel: {
-                observer.fail(CancellationError())
-                task.cancel()
-            }
-        } catch let error as KubeError {
-            throw error
+            let response = try await endpoint.client.perform(
+                message, reusingConnection: request.isSafe, deadline: .at(deadline))
+            let body = try await response.readBody(limit: options.maximumResponseBytes, deadline: .at(deadline))
+            var headers: [String: String] = [:]
+            for field in response.head.headers { headers[field.name] = field.value }
+            return HTTPReply(statusCode: response.head.statusCode, headers: headers, body: Data(body))
+        } catch let error as TransportError where error.kind == .timedOut {
+            throw KubeError.timedOut(request: request.summary, after: budget)
+        } catch let error as HTTP1ResponseError where error.kind == .tooLarge {
+            throw KubeError.invalidResponse("\(request.summary): \(error.reason)")
         } catch let error as CancellationError {
             throw error
         } catch {
+            if Task.isCancelled { throw CancellationError() }
             throw Self.transportError(error)
         }
     }
 
     /// Opens a streaming request (a watch). The stream yields the response head, then body
-    /// chunks; ending the consumer's iteration cancels the request.
-    ///
-    /// Each stream runs on a session of its own, limited to one connection, which a short
-    /// request (`GET /version`; any answer will do) has established first. Why: FoundationNetworking
-    /// adds a write-readiness dispatch source when libcurl asks for one (while a connection is
-    /// being set up) but does not remove it when libcurl later asks for read readiness only
-    /// (`_SocketSources.createSources` only ever adds). A socket is nearly always writable, so the
-    /// source fires in a loop until the transfer ends: a watch opened on a fresh connection
-    /// burned most of a core for its whole lifetime (measured: 70-90 % per failover sidecar).
-    /// A request on an already established keep-alive connection never asks for write readiness.
+    /// chunks as they arrive; ending the consumer's iteration cancels the request and closes
+    /// its connection. Connecting and the head must arrive within `requestTimeout`; the body
+    /// then has no deadline here (the watch enforces its lifetime).
     func openStream(_ request: APIRequest, bufferLimit: Int) async throws -> AsyncThrowingStream<
         StreamPart, any Error
     > {
-        let urlRequest = try urlRequest(for: request)
-        let streamSession = Self.makeSession(options: options, delegate: delegate, connectionsPerHost: 1)
-        let warmUpBudget = min(options.requestTimeout, .seconds(10))
-        do {
-            _ = try await sendOnce(
-                APIRequest(method: "GET", path: "/version"), deadline: .now.advanced(by: warmUpBudget),
-                budget: warmUpBudget, on: streamSession)
-        } catch is CancellationError {
-            streamSession.invalidateAndCancel()
-            throw CancellationError()
-        } catch {
-            // The watch itself reports whatever is wrong with the server; at worst this stream
-            // runs on a fresh connection.
-        }
-        let task = streamSession.dataTask(with: urlRequest)
+        let message = try httpRequest(for: request)
         let (stream, continuation) = AsyncThrowingStream<StreamPart, any Error>.makeStream(
             bufferingPolicy: .bufferingOldest(bufferLimit))
-        delegate.observe(task, with: StreamObserver(continuation: continuation) { [task] in task.cancel() })
-        continuation.onTermination = { [task] _ in
-            task.cancel()
-            streamSession.finishTasksAndInvalidate()
+        let client = endpoint.client
+        let headDeadline = Deadline.after(options.requestTimeout)
+        let summary = request.summary
+        let budget = options.requestTimeout
+        let pump = Task {
+            do {
+                let response = try await client.perform(message, reusingConnection: true, deadline: headDeadline)
+                guard Self.deliver(.head(statusCode: response.head.statusCode), to: continuation) else {
+                    response.close()
+                    return
+                }
+                while let part = try await response.nextBodyPart(deadline: .never) {
+                    guard Self.deliver(.data(Data(part)), to: continuation) else {
+                        response.close()
+                        return
+                    }
+                }
+                continuation.finish()
+            } catch let error as TransportError where error.kind == .timedOut {
+                continuation.finish(throwing: KubeError.timedOut(request: summary, after: budget))
+            } catch let error as HTTP1ResponseError where error.kind == .tooLarge {
+                continuation.finish(throwing: KubeError.invalidResponse("\(summary): \(error.reason)"))
+            } catch {
+                continuation.finish(throwing: Task.isCancelled ? CancellationError() : Self.transportError(error))
+            }
         }
-        task.resume()
+        continuation.onTermination = { _ in pump.cancel() }
         return stream
+    }
+
+    /// Yields `part`; a full buffer ends the stream with `watchOverflow` rather than growing
+    /// without bound. False when the stream has ended (overflow, or the consumer left).
+    private static func deliver(
+        _ part: StreamPart, to continuation: AsyncThrowingStream<StreamPart, any Error>.Continuation
+    ) -> Bool {
+        switch continuation.yield(part) {
+        case .enqueued:
+            return true
+        case .dropped:
+            continuation.finish(throwing: KubeError.watchOverflow)
+            return false
+        case .terminated:
+            return false
+        @unknown default:
+            return false
+        }
     }
 
     static func error(from reply: HTTPReply) -> KubeError {
@@ -195,31 +172,6 @@ final class KubeHTTP: Sendable {
         let usable = status?.kind == "Status" || status?.reason != nil ? status : nil
         return KubeError.fromResponse(
             statusCode: reply.statusCode, status: usable, retryAfterHeader: reply.header("Retry-After"))
-    }
-
-    /// URLError (libcurl underneath) to `TransportFailure`.
-    static func transportError(_ error: any Error) -> KubeError {
-        guard let urlError = error as? URLError else {
-            return .transport(TransportFailure(kind: .other, code: 0, message: "\(error)"))
-        }
-        let kind: TransportFailure.Kind
-        switch urlError.code {
-        case .cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .notConnectedToInternet:
-            kind = .cannotConnect
-        case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
-            .serverCertificateHasUnknownRoot, .serverCertificateNotYetValid, .clientCertificateRejected,
-            .clientCertificateRequired:
-            kind = .tlsFailed
-        case .networkConnectionLost, .timedOut, .badServerResponse, .cannotParseResponse, .zeroByteResource:
-            kind = .connectionLost
-        default:
-            // libcurl's certificate failures (CURLE_PEER_FAILED_VERIFICATION) reach us as
-            // NSURLErrorUnknown; only the message tells them apart.
-            let message = urlError.localizedDescription
-            kind = message.contains("SSL") || message.contains("certificate") ? .tlsFailed : .other
-        }
-        return .transport(
-            TransportFailure(kind: kind, code: urlError.code.rawValue, message: urlError.localizedDescription))
     }
 
     private func log(_ request: APIRequest, outcome: Result<HTTPReply, KubeError>, attempt: Int, duration: Duration) {
@@ -236,49 +188,5 @@ final class KubeHTTP: Sendable {
             metadata["kube.error"] = "\(error)"
         }
         logger.debug("kube request", metadata: metadata)
-    }
-}
-
-/// A piece of a streamed answer.
-enum StreamPart: Sendable {
-    case head(statusCode: Int)
-    case data(Data)
-}
-
-/// Forwards a streamed answer into an AsyncThrowingStream; a full buffer ends the stream with
-/// `watchOverflow` rather than growing without bound.
-final class StreamObserver: TaskObserver {
-    private let continuation: AsyncThrowingStream<StreamPart, any Error>.Continuation
-    private let onOverflow: @Sendable () -> Void
-
-    init(
-        continuation: AsyncThrowingStream<StreamPart, any Error>.Continuation,
-        onOverflow: @escaping @Sendable () -> Void
-    ) {
-        self.continuation = continuation
-        self.onOverflow = onOverflow
-    }
-
-    func received(response: HTTPURLResponse) {
-        yield(.head(statusCode: response.statusCode))
-    }
-
-    func received(data: Data) {
-        yield(.data(data))
-    }
-
-    func completed(error: (any Error)?) {
-        if let error {
-            continuation.finish(throwing: KubeHTTP.transportError(error))
-        } else {
-            continuation.finish()
-        }
-    }
-
-    private func yield(_ part: StreamPart) {
-        if case .dropped = continuation.yield(part) {
-            continuation.finish(throwing: KubeError.watchOverflow)
-            onOverflow()
-        }
     }
 }

@@ -6,8 +6,8 @@ public struct KubeConfiguration: Sendable, CustomStringConvertible {
     /// `https://10.96.0.1:443`; a path prefix (API proxies) is kept.
     public var server: URL
     public var credentials: Credentials
-    /// The CA that signed the server's certificate. With URLSession on Linux it is only
-    /// honoured once it is in the system bundle (see `TrustBundle`).
+    /// The CA that signed the server's certificate. The client trusts it and the system store
+    /// (OpenSSL's default paths); nil trusts the system store only.
     public var certificateAuthority: CertificateAuthority?
     /// The namespace used when a call names none.
     public var namespace: String
@@ -32,9 +32,8 @@ public enum Credentials: Sendable, CustomStringConvertible {
     /// `Authorization: Bearer <token>`, read from the provider before every request (so a
     /// rotated service-account token is picked up).
     case bearerToken(any TokenProvider)
-    /// Client-certificate authentication (kubeconfig `client-certificate[-data]`). URLSession
-    /// on Linux cannot present a client certificate, so `KubeClient` refuses it with a clear
-    /// error; it is parsed so that the error can name it.
+    /// Client-certificate authentication (kubeconfig `client-certificate[-data]`): presented
+    /// in the TLS handshake of every connection to an https server.
     case clientCertificate(certificate: PEMSource, key: PEMSource)
 
     public var description: String {

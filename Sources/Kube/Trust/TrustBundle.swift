@@ -1,7 +1,9 @@
 import Foundation
 import Glibc
 
-/// Makes URLSession on Linux trust a private CA (the service-account CA in a pod).
+/// Composes the system CA bundle with a private CA (the service-account CA in a pod), for
+/// programs that only trust the system bundle. `KubeClient` no longer needs it: it trusts the
+/// configuration's CA directly. It was written for URLSession:
 ///
 /// FoundationNetworking (libcurl + OpenSSL) verifies servers against one file only, the system
 /// bundle `/etc/ssl/certs/ca-certificates.crt`; it offers no per-process trust, and

@@ -3,11 +3,10 @@ import Transport
 
 /// Plain HTTP on loopback in front of a TLS server that a private CA signed.
 ///
-/// URLSession on Linux trusts only the system CA bundle, so a test process cannot make it trust
-/// the test apiserver's CA without changing the machine. Tests that exercise API semantics talk
-/// to the real apiserver through this forwarder instead, which verifies the server against the
-/// CA itself (OpenSSL through Transport) and relays bytes unchanged. The trust path itself is
-/// tested separately, in a private mount namespace (KubeTests, "CA trust").
+/// Written when the Kubernetes client ran on URLSession, which on Linux trusts only the system
+/// CA bundle; the client now trusts a configured CA itself. kube-bench still measures through
+/// it when not root (one extra loopback hop). It verifies the server against the CA (OpenSSL
+/// through Transport) and relays bytes unchanged.
 public final class TLSForwarder: Sendable {
     public let port: UInt16
     private let listener: TCPListener

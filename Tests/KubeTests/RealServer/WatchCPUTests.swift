@@ -6,9 +6,10 @@ import Testing
 extension KubeServerTests {
     @Suite("Waiting watches")
     struct WatchCPU {
-        /// FoundationNetworking keeps a write-readiness source on a socket once libcurl asked for
+        /// FoundationNetworking kept a write-readiness source on a socket once libcurl asked for
         /// one (while connecting) and the socket is always writable, so a watch on a fresh
-        /// connection used to spin a core for its whole life (see `KubeHTTP.openStream`). The
+        /// connection used to spin a core for its whole life (the reason `KubeHTTP` no longer
+        /// uses URLSession). The
         /// figure checked is CPU time, not wall time: a waiting watch uses next to none, a
         /// spinning one about a second per second however loaded the machine is.
         @Test("open watches that wait for changes do not keep the CPU busy", arguments: Backend.allCases)

@@ -9,6 +9,8 @@ struct BackendContext: Sendable {
     let namespace: String
     private let url: URL
     private let token: String
+    /// The real server's CA (it serves HTTPS); nil for the plain-HTTP double.
+    private var caFile: String?
 
     /// Runs `body` against `backend` in a namespace of its own (never deleted: a namespace
     /// without a controller-manager stays Terminating; the servers are thrown away anyway).
@@ -22,7 +24,8 @@ struct BackendContext: Sendable {
         case .real:
             let server = try await KubeFixtures.shared.realServer()
             context = BackendContext(
-                backend: backend, namespace: namespace, url: server.url, token: server.environment.adminToken)
+                backend: backend, namespace: namespace, url: server.url, token: server.environment.adminToken,
+                caFile: server.caFile)
         }
         _ = try await context.client().create(Namespace(metadata: ObjectMeta(name: namespace)))
         try await body(context)
@@ -30,10 +33,11 @@ struct BackendContext: Sendable {
 
     func configuration(token: String? = nil) -> KubeConfiguration {
         KubeConfiguration(
-            server: url, credentials: .bearerToken(StaticToken(token ?? self.token)), namespace: namespace)
+            server: url, credentials: .bearerToken(StaticToken(token ?? self.token)),
+            certificateAuthority: caFile.map(PEMSource.file), namespace: namespace)
     }
 
-    /// A new client (its own URLSession) in this test's namespace.
+    /// A new client (its own connections) in this test's namespace.
     func client(token: String? = nil, options: KubeClientOptions = KubeClientOptions(requestTimeout: .seconds(20)))
         throws
         -> KubeClient
@@ -57,7 +61,7 @@ struct BackendContext: Sendable {
             let client = try KubeClient(
                 KubeConfiguration(
                     server: server.url, credentials: .bearerToken(StaticToken(server.environment.adminToken)),
-                    namespace: namespace),
+                    certificateAuthority: .file(server.caFile), namespace: namespace),
                 options: options)
             _ = try await client.create(Namespace(metadata: ObjectMeta(name: namespace)))
             return (client, { version in try await Self.waitForCompaction(configMapsAt: version, using: client) })

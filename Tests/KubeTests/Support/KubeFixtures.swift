@@ -24,9 +24,9 @@ actor KubeFixtures {
 
     struct RealServer: Sendable {
         var environment: KubeTestEnvironment
-        /// Plain HTTP in front of the apiserver (see TLSForwarder for why).
-        var forwarder: TLSForwarder
-        var url: URL { URL(string: "http://127.0.0.1:\(forwarder.port)")! }
+        /// HTTPS, straight to the apiserver: the client trusts its CA (`caFile`).
+        var url: URL { URL(string: environment.server)! }
+        var caFile: String { environment.caFile }
     }
 
     private var double: Task<KubeAPIDouble, any Error>?
@@ -64,8 +64,7 @@ actor KubeFixtures {
     private static func startReal(compactionInterval: String?, watchCache: Bool) async throws -> RealServer {
         let environment = try await KubeTestEnvironment.start(
             compactionInterval: compactionInterval, watchCache: watchCache)
-        let forwarder = try await TLSForwarder.start(upstreamPort: environment.port, caFile: environment.caFile)
-        return RealServer(environment: environment, forwarder: forwarder)
+        return RealServer(environment: environment)
     }
 
     /// Stops whatever was started.
@@ -74,10 +73,7 @@ actor KubeFixtures {
         for server in privateDoubles { await server.stop() }
         privateDoubles = []
         for task in [real, compacting].compactMap({ $0 }) {
-            if let server = try? await task.value {
-                await server.forwarder.stop()
-                try? await server.environment.stop()
-            }
+            if let server = try? await task.value { try? await server.environment.stop() }
         }
         double = nil
         real = nil

@@ -54,7 +54,7 @@ struct ConfigurationTests {
         #expect(throws: KubeError.self) { try KubeConfiguration.kubeconfig(path: dir + "/config", context: "none") }
     }
 
-    @Test("a kubeconfig in JSON form works too, and client certificates are refused by the client")
+    @Test("a kubeconfig in JSON form works too, and a client certificate that cannot be loaded is refused")
     func jsonAndClientCertificates() throws {
         let json = """
             {"clusters":[{"name":"c","cluster":{"server":"https://h:1"}}],
