@@ -59,12 +59,14 @@ class TCPProxy:
             self._server.close()
             for writer in list(self._held | self._active):
                 writer.close()
-            # Connection handlers still pumping are cancelled and awaited here, so none is left
-            # pending when the loop stops (asyncio would complain about each at exit).
+            # Connection handlers end by themselves once their sockets are closed; waiting for
+            # them here leaves none pending when the loop stops (asyncio complains about each at
+            # exit). One that still hangs is cancelled.
             pending = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
+            if pending:
+                _, stuck = await asyncio.wait(pending, timeout=2)
+                for task in stuck:
+                    task.cancel()
 
         with contextlib.suppress(Exception):
             self._call(shutdown())
