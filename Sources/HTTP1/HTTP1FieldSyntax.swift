@@ -1,6 +1,11 @@
-/// Field-section syntax shared by the response parser (RFC 9112 §5): where a head ends, its
-/// lines, and one strictly checked field line.
+/// Field-section syntax shared by the request and the response parser (RFC 9112 §5): where a
+/// head ends, its lines, and one strictly checked field line. Each parser turns `Violation` into
+/// its own error (400 for a request, `malformed` for a response).
 enum HTTP1FieldSyntax {
+    struct Violation: Error {
+        let reason: String
+    }
+
     /// Index just past the empty line that ends the head starting at `start`, or nil.
     static func headEnd(in buffer: [UInt8], from start: Int) -> Int? {
         var index = start
@@ -26,16 +31,18 @@ enum HTTP1FieldSyntax {
 
     /// `Name: value`, with the value trimmed. Obsolete line folding, names that are not tokens
     /// and control characters in values are refused: each is a known request-smuggling vector.
-    static func field(_ line: ArraySlice<UInt8>) throws(HTTP1ResponseError) -> (String, String) {
+    static func field(_ line: ArraySlice<UInt8>) throws(Violation) -> (String, String) {
         guard let first = line.first, first != 32, first != 9 else {
-            throw .malformed("obsolete line folding is not accepted")
+            throw Violation(reason: "obsolete line folding is not accepted")
         }
-        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { throw .malformed("header without colon") }
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
+            throw Violation(reason: "header without colon")
+        }
         let name = line[line.startIndex..<colon]
-        guard !name.isEmpty, name.allSatisfy(isTokenByte) else { throw .malformed("invalid header name") }
+        guard !name.isEmpty, name.allSatisfy(isTokenByte) else { throw Violation(reason: "invalid header name") }
         let value = line[(colon + 1)...]
         guard value.allSatisfy({ $0 == 9 || ($0 >= 32 && $0 != 127) }) else {
-            throw .malformed("control character in header value")
+            throw Violation(reason: "control character in header value")
         }
         return (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self).trimmingSpaces)
     }

@@ -154,7 +154,7 @@ public struct HTTP1RequestParser: Sendable {
     private mutating func parseHead() throws(HTTP1ParseError) -> Head? {
         // RFC 9112 §2.2: ignore empty lines before the request line.
         while start < buffer.count, buffer[start] == 13 || buffer[start] == 10 { start += 1 }
-        guard let end = headEnd() else {
+        guard let end = HTTP1FieldSyntax.headEnd(in: buffer, from: start) else {
             let pending = bufferedByteCount
             if pending > limits.maximumHeadBytes {
                 if !buffer[start...].contains(10) && pending > limits.maximumTargetBytes + 32 {
@@ -167,7 +167,7 @@ public struct HTTP1RequestParser: Sendable {
         guard end - start <= limits.maximumHeadBytes else {
             throw HTTP1ParseError(status: 431, reason: "request head exceeds \(limits.maximumHeadBytes) bytes")
         }
-        let lines = splitLines(buffer[start..<end])
+        let lines = HTTP1FieldSyntax.lines(of: buffer[start..<end])
         start = end
         guard let requestLine = lines.first else { throw .badRequest("missing request line") }
         var head = try parseRequestLine(requestLine)
@@ -182,28 +182,6 @@ public struct HTTP1RequestParser: Sendable {
             throw .badRequest("HTTP/1.1 request needs exactly one Host header")
         }
         return head
-    }
-
-    /// Index just past the empty line that ends the head, or nil.
-    private func headEnd() -> Int? {
-        var index = start
-        while index < buffer.count {
-            guard buffer[index] == 10 else {
-                index += 1
-                continue
-            }
-            // A line feed; the head ends if the next line is empty (LF or CRLF).
-            if index + 1 < buffer.count, buffer[index + 1] == 10 { return index + 2 }
-            if index + 2 < buffer.count, buffer[index + 1] == 13, buffer[index + 2] == 10 { return index + 3 }
-            index += 1
-        }
-        return nil
-    }
-
-    private func splitLines(_ bytes: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
-        bytes.split(separator: 10, omittingEmptySubsequences: false).map { line in
-            line.last == 13 ? line.dropLast() : line
-        }.filter { !$0.isEmpty }
     }
 
     private func parseRequestLine(_ line: ArraySlice<UInt8>) throws(HTTP1ParseError) -> Head {
@@ -228,17 +206,11 @@ public struct HTTP1RequestParser: Sendable {
     }
 
     private func parseField(_ line: ArraySlice<UInt8>) throws(HTTP1ParseError) -> (String, String) {
-        guard let first = line.first, first != 32, first != 9 else {
-            throw .badRequest("obsolete line folding is not accepted")
+        do {
+            return try HTTP1FieldSyntax.field(line)
+        } catch {
+            throw .badRequest(error.reason)
         }
-        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { throw .badRequest("header without colon") }
-        let name = line[line.startIndex..<colon]
-        guard !name.isEmpty, name.allSatisfy(isTokenByte) else { throw .badRequest("invalid header name") }
-        let value = line[(colon + 1)...]
-        guard value.allSatisfy({ $0 == 9 || ($0 >= 32 && $0 != 127) }) else {
-            throw .badRequest("control character in header value")
-        }
-        return (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self).trimmingSpaces)
     }
 
     // MARK: Body framing (RFC 9112 §6)

@@ -137,7 +137,7 @@ public struct HTTP1ResponseParser: Sendable {
                 let total = bytes + line.count
                 guard total <= limits.maximumHeadBytes else { throw .tooLarge("trailer section too large") }
                 // Trailer fields are checked for form and discarded: nothing here uses them.
-                _ = try HTTP1FieldSyntax.field(line)
+                _ = try Self.field(line)
                 state = .trailers(bytes: total)
             }
         }
@@ -169,10 +169,18 @@ public struct HTTP1ResponseParser: Sendable {
             throw .tooLarge("more than \(limits.maximumHeaderCount) header fields")
         }
         for line in lines.dropFirst() {
-            let (name, value) = try HTTP1FieldSyntax.field(line)
+            let (name, value) = try Self.field(line)
             head.headers.add(name, value)
         }
         return head
+    }
+
+    private static func field(_ line: ArraySlice<UInt8>) throws(HTTP1ResponseError) -> (String, String) {
+        do {
+            return try HTTP1FieldSyntax.field(line)
+        } catch {
+            throw .malformed(error.reason)
+        }
     }
 
     /// `HTTP/1.1 200 OK`; the reason phrase may be empty or missing.
