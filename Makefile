@@ -8,7 +8,17 @@ PYTEST := $(VENV)/bin/pytest
 # Generated protobuf code is swift-protobuf's formatting, not ours.
 SWIFT_SOURCES = $(shell find Sources Tests -name '*.swift' -not -path '*/Generated/*') Package.swift
 
-.PHONY: deps build test lint swift-test e2e-test run bench proto clean
+# The failover sidecar runs in every PostgreSQL pod, so its memory counts: its modules link
+# FoundationEssentials only (the full Foundation brings CoreFoundation and ICU, ~7 MB resident).
+SIDECAR_MODULES := ChildProcesses DaemonSupport Failover GRPC HTTP1 HTTP2 Kube PGSwarmAPI PGSwarmRPC \
+	PosixThreads Postgres Sidecar Supervisor TextBasics Transport failover-sidecar
+SIDECAR_SCRATCH := .build-static
+# As it ships: Swift runtime and libstdc++ linked statically (only the pages used get mapped),
+# identical functions folded where that is safe, no symbol table exported for dlopen.
+SIDECAR_FLAGS := -c release --product failover-sidecar --static-swift-stdlib --scratch-path $(SIDECAR_SCRATCH) \
+	-Xlinker --icf=safe -Xlinker --no-export-dynamic -Xlinker -L$(CURDIR)/$(SIDECAR_SCRATCH)/static-cxx
+
+.PHONY: deps build test lint swift-test e2e-test run bench proto clean sidecar
 
 deps:
 	@bash scripts/deps.sh
@@ -17,7 +27,11 @@ build: deps
 	$(SWIFT) build
 
 lint:
-	@swift-format lint --strict --parallel $(SWIFT_SOURCES) && echo "lint: clean"
+	@swift-format lint --strict --parallel $(SWIFT_SOURCES)
+	@! grep -rnE '^(@preconcurrency )?(public |package |internal )?import (Foundation|FoundationNetworking)$$' \
+		--exclude-dir=Generated $(addprefix Sources/,$(SIDECAR_MODULES)) \
+		|| { echo "lint: the failover sidecar's modules import FoundationEssentials, not Foundation"; exit 1; }
+	@echo "lint: clean"
 
 swift-test: deps
 	$(SWIFT) build --build-tests
@@ -44,9 +58,15 @@ bench: deps
 	$(SWIFT) build -c release --product central
 	$(SWIFT) build -c release --product central-bench
 	.build/release/central-bench
-	@# The sidecar as it ships: the Swift runtime linked statically (fewer pages mapped).
-	$(SWIFT) build -c release --product failover-sidecar --static-swift-stdlib --scratch-path .build-static
-	$(VENV)/bin/python scripts/failover-bench.py .build-static/release/failover-sidecar
+	$(MAKE) sidecar
+	$(VENV)/bin/python scripts/failover-bench.py $(SIDECAR_SCRATCH)/release/failover-sidecar
+
+sidecar: deps
+	@mkdir -p $(SIDECAR_SCRATCH)/static-cxx
+	@# -lstdc++ (from the Swift runtime's link arguments) finds the archive here before the .so.
+	@archive="$$(clang -print-file-name=libstdc++.a)"; \
+		if [ -f "$$archive" ]; then ln -sf "$$archive" $(SIDECAR_SCRATCH)/static-cxx/libstdc++.a; fi
+	$(SWIFT) build $(SIDECAR_FLAGS)
 
 proto:
 	bash scripts/proto.sh

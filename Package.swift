@@ -44,9 +44,15 @@ let package = Package(
 
         // MARK: Core libraries
         .target(name: "CPosixShims"),
-        .target(name: "ChildProcesses", dependencies: ["CPosixShims"], swiftSettings: strict),
+        // Detached pthreads for blocking work (waitpid, libpq), without Foundation's Thread.
+        .target(name: "PosixThreads", dependencies: ["CPosixShims"], swiftSettings: strict),
+        // Whitespace trimming and path helpers from the standard library alone (no Foundation).
+        .target(name: "TextBasics", swiftSettings: strict),
+        .target(name: "ChildProcesses", dependencies: ["CPosixShims", "PosixThreads"], swiftSettings: strict),
         .target(
-            name: "Postgres", dependencies: ["CLibPQ", "CPosixShims", "ChildProcesses", logging], swiftSettings: strict),
+            name: "Postgres",
+            dependencies: ["CLibPQ", "CPosixShims", "ChildProcesses", "PosixThreads", "TextBasics", logging],
+            swiftSettings: strict),
 
         // Sockets, epoll event loop and TLS (no SwiftNIO); HTTP/2 and HPACK as a sans-I/O engine.
         .target(name: "Transport", dependencies: ["COpenSSL", "CTransportLinux"], swiftSettings: strict),
@@ -59,7 +65,7 @@ let package = Package(
         .target(name: "GRPCInteropAPI", dependencies: [swiftProtobuf], swiftSettings: strict),
         // The postgres container's main process: runs PostgreSQL, demotes, rewinds, rebuilds.
         .target(
-            name: "Supervisor", dependencies: ["ChildProcesses", "Postgres", "Transport", logging],
+            name: "Supervisor", dependencies: ["ChildProcesses", "Postgres", "TextBasics", "Transport", logging],
             swiftSettings: strict),
         .target(name: "DaemonSupport", dependencies: [argumentParser, logging], swiftSettings: strict),
         // HTTP/1.1 server (sans-I/O parser + Transport sockets) for central's REST API.
@@ -73,7 +79,9 @@ let package = Package(
             ],
             swiftSettings: strict),
         // Kubernetes REST client on our own HTTP/1.1 client (HTTP1) over Transport.
-        .target(name: "Kube", dependencies: ["HTTP1", "Transport", logging, yams], swiftSettings: strict),
+        .target(name: "Kube", dependencies: ["HTTP1", "TextBasics", "Transport", logging], swiftSettings: strict),
+        // Kubeconfig files in YAML (Yams, full Foundation): kept out of the failover sidecar.
+        .target(name: "KubeconfigYAML", dependencies: ["Kube", yams], swiftSettings: strict),
         // `.bench/results.json`, shared by the benchmark executables.
         .target(name: "BenchSupport", swiftSettings: strict),
         // Hand-written method descriptors of pgswarm.v1 and grpc.health.v1, and the health service.
@@ -88,8 +96,8 @@ let package = Package(
         .target(
             name: "Sidecar",
             dependencies: [
-                "Failover", "GRPC", "HTTP1", "Kube", "PGSwarmAPI", "PGSwarmRPC", "Postgres", "Supervisor", "Transport",
-                logging, swiftProtobuf,
+                "Failover", "GRPC", "HTTP1", "Kube", "PGSwarmAPI", "PGSwarmRPC", "Postgres", "Supervisor", "TextBasics",
+                "Transport", logging, swiftProtobuf,
             ],
             swiftSettings: strict),
 
@@ -105,7 +113,7 @@ let package = Package(
             name: "failover-sidecar",
             dependencies: [
                 "DaemonSupport", "Failover", "GRPC", "HTTP1", "Kube", "PGSwarmAPI", "Postgres", "Sidecar", "Supervisor",
-                "Transport", argumentParser, logging, swiftProtobuf,
+                "TextBasics", "Transport", argumentParser, logging, swiftProtobuf,
             ],
             swiftSettings: strict),
         .executableTarget(
@@ -120,7 +128,8 @@ let package = Package(
         .executableTarget(
             name: "kube-bench", dependencies: ["BenchSupport", "Kube", "KubeTestSupport"], swiftSettings: strict),
         // Diagnoses API-server reachability and CA trust from inside a pod (and in the trust test).
-        .executableTarget(name: "kube-probe", dependencies: ["Kube", logging], swiftSettings: strict),
+        .executableTarget(
+            name: "kube-probe", dependencies: ["Kube", "KubeconfigYAML", logging], swiftSettings: strict),
 
         .executableTarget(
             name: "grpc-bench",
@@ -148,6 +157,7 @@ let package = Package(
         .target(name: "FailoverSimulation", dependencies: ["Failover", "Postgres"], swiftSettings: strict),
 
         // MARK: Tests
+        .testTarget(name: "TextBasicsTests", dependencies: ["TextBasics"], swiftSettings: strict),
         .testTarget(
             name: "SupervisorTests", dependencies: ["Supervisor", "Postgres", "PostgresTestSupport", logging],
             swiftSettings: strict),
@@ -179,7 +189,8 @@ let package = Package(
         .testTarget(
             name: "KubeTests",
             dependencies: [
-                "Kube", "KubeTestSupport", "ChildProcesses", "HTTP1", "Transport", logging, inMemoryLogging,
+                "Kube", "KubeconfigYAML", "KubeTestSupport", "ChildProcesses", "HTTP1", "Transport", logging,
+                inMemoryLogging,
             ],
             swiftSettings: strict),
         .testTarget(

@@ -9,3 +9,5 @@ int pgswarm_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, con
 }
 
 int pgswarm_eventfd_create(void) { return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK); }
+
+int pgswarm_pthread_setname(pthread_t thread, const char *name) { return pthread_setname_np(thread, name); }

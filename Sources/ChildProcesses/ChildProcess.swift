@@ -1,7 +1,8 @@
 import CPosixShims
 import Dispatch
-import Foundation
+import FoundationEssentials
 import Glibc
+import PosixThreads
 import Synchronization
 
 /// A running child process started with `posix_spawn` (argv arrays only; no shell).
@@ -29,21 +30,28 @@ public final class ChildProcess: Sendable {
     public static func spawn(_ spec: ProcessSpec) throws -> ChildProcess {
         guard spec.diesWithParent else {
             let child = ChildProcess(pid: try launch(spec), leadsProcessGroup: spec.newSession)
-            let thread = Thread { child.reap() }
-            thread.name = "reap-\(child.pid)"
-            thread.start()
+            do {
+                try DetachedThread.start(named: "reap-\(child.pid)") { child.reap() }
+            } catch {
+                // Nobody could ever reap it: take it down now rather than leave a zombie.
+                kill(child.pid, SIGKILL)
+                child.reap()
+                throw ChildProcessError.spawnFailed(executable: spec.executable, errno: error.errno)
+            }
             return child
         }
         // Launched from the reaping thread: the parent-death signal fires when the spawning
         // thread ends, and this one ends only after the child did.
         let handoff = SpawnHandoff()
-        let thread = Thread {
-            let launched = Result { () throws(ChildProcessError) in try launch(spec) }
-            handoff.publish(launched.map { ChildProcess(pid: $0, leadsProcessGroup: spec.newSession) })
-            if case .success(let child) = handoff.result { child.reap() }
+        do {
+            try DetachedThread.start(named: "spawn-and-reap") {
+                let launched = Result { () throws(ChildProcessError) in try launch(spec) }
+                handoff.publish(launched.map { ChildProcess(pid: $0, leadsProcessGroup: spec.newSession) })
+                if case .success(let child) = handoff.result { child.reap() }
+            }
+        } catch {
+            throw ChildProcessError.spawnFailed(executable: spec.executable, errno: error.errno)
         }
-        thread.name = "spawn-and-reap"
-        thread.start()
         return try handoff.waitForResult().get()
     }
 

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Glibc
 
 /// The outcome of a command run to completion.
@@ -59,11 +59,18 @@ public func makePrivateTemporaryDirectory(prefix: String) throws -> String {
 }
 
 private func readTail(of path: String, limit: Int) -> String {
-    guard let handle = FileHandle(forReadingAtPath: path) else { return "" }
-    defer { try? handle.close() }
-    let size = (try? handle.seekToEnd()) ?? 0
-    let start = size > UInt64(limit) ? size - UInt64(limit) : 0
-    try? handle.seek(toOffset: start)
-    let data = (try? handle.readToEnd()) ?? Data()
-    return String(decoding: data, as: UTF8.self)
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return "" }
+    defer { close(fd) }
+    let size = lseek(fd, 0, SEEK_END)
+    guard size >= 0, lseek(fd, max(0, size - off_t(limit)), SEEK_SET) >= 0 else { return "" }
+    var bytes = [UInt8](repeating: 0, count: limit)
+    var filled = 0
+    while filled < limit {
+        let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, limit - filled) }
+        if count < 0 && errno == EINTR { continue }
+        guard count > 0 else { break }
+        filled += count
+    }
+    return String(decoding: bytes.prefix(filled), as: UTF8.self)
 }

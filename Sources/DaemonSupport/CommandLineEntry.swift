@@ -1,5 +1,6 @@
 public import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Runs a daemon's root command with one-line errors.
 ///
@@ -24,7 +25,8 @@ public func runCommandLine<Command: AsyncParsableCommand>(_ type: Command.Type, 
             exit(0)
         }
         let oneLine = message.split(separator: "\n").first.map(String.init) ?? "\(error)"
-        FileHandle.standardError.write(Data("\(name): error: \(oneLine)\n".utf8))
+        let line = Array("\(name): error: \(oneLine)\n".utf8)
+        _ = line.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
         exit(code.rawValue)
     }
 }

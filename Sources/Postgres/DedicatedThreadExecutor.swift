@@ -1,4 +1,5 @@
-import Foundation
+import Dispatch
+import PosixThreads
 import Synchronization
 
 /// A serial executor that runs every job on one thread of its own.
@@ -12,21 +13,19 @@ final class DedicatedThreadExecutor: SerialExecutor, Sendable {
         var shuttingDown = false
     }
     private let queue = Mutex(Queue())
-    /// Signals the worker thread that jobs arrived or shutdown was requested.
-    private let wakeUp = NSCondition()
+    /// Signalled once per enqueue and on shutdown; the worker may find a batch already taken
+    /// by an earlier wake-up, and then simply waits again.
+    private let wakeUp = DispatchSemaphore(value: 0)
 
-    init(name: String) {
-        let thread = Thread { [self] in runLoop() }
-        thread.name = name
-        thread.start()
+    /// Throws when the system refuses another thread.
+    init(name: String) throws(ThreadStartError) {
+        try DetachedThread.start(named: name) { [self] in runLoop() }
     }
 
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         queue.withLock { $0.jobs.append(job) }
-        wakeUp.lock()
         wakeUp.signal()
-        wakeUp.unlock()
     }
 
     func asUnownedSerialExecutor() -> UnownedSerialExecutor {
@@ -36,25 +35,16 @@ final class DedicatedThreadExecutor: SerialExecutor, Sendable {
     /// Lets the thread finish the queued jobs and exit.
     func shutdown() {
         queue.withLock { $0.shuttingDown = true }
-        wakeUp.lock()
         wakeUp.signal()
-        wakeUp.unlock()
     }
 
     private func runLoop() {
         while true {
-            wakeUp.lock()
-            var batch: [UnownedJob] = []
-            var stop = false
-            while true {
-                (batch, stop) = queue.withLock { queue in
-                    defer { queue.jobs.removeAll(keepingCapacity: true) }
-                    return (queue.jobs, queue.shuttingDown)
-                }
-                if !batch.isEmpty || stop { break }
-                wakeUp.wait()
+            wakeUp.wait()
+            let (batch, stop) = queue.withLock { queue in
+                defer { queue.jobs.removeAll(keepingCapacity: true) }
+                return (queue.jobs, queue.shuttingDown)
             }
-            wakeUp.unlock()
             for job in batch { job.runSynchronously(on: asUnownedSerialExecutor()) }
             if stop && batch.isEmpty { return }
         }

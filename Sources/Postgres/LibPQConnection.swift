@@ -1,6 +1,8 @@
 import CLibPQ
-import Foundation
+import FoundationEssentials
 import Glibc
+import PosixThreads
+import TextBasics
 
 /// The blocking libpq shell: one `PGconn` driven in non-blocking mode with poll(2), so every wait
 /// honours a deadline and can be interrupted by a `WakeSignal`. Used only from its connection's
@@ -228,7 +230,7 @@ final class LibPQConnection {
         }
         guard let state = field("C") else {
             // No SQLSTATE: libpq itself failed (usually the connection broke mid-query).
-            let message = String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines)
+            let message = String(cString: PQresultErrorMessage(result)).trimmingWhitespace
             return .connectionClosed(message: message.isEmpty ? "connection lost" : message)
         }
         return .server(
@@ -322,18 +324,22 @@ final class LibPQConnection {
     private func requestCancel(_ handle: OpaquePointer) {
         guard let cancel = PQgetCancel(handle) else { return }
         let box = CancelHandle(pointer: cancel)
-        let thread = Thread {
-            var buffer = [CChar](repeating: 0, count: 256)
-            _ = PQcancel(box.pointer, &buffer, 256)
+        do {
+            try DetachedThread.start(named: "pg-cancel") {
+                var buffer = [CChar](repeating: 0, count: 256)
+                _ = PQcancel(box.pointer, &buffer, 256)
+                PQfreeCancel(box.pointer)
+            }
+        } catch {
+            // No thread for the cancel request: the statement runs on until its timeout ends the
+            // session, as the caller already handles.
             PQfreeCancel(box.pointer)
         }
-        thread.name = "pg-cancel"
-        thread.start()
     }
 
     var lastErrorMessage: String {
         guard let handle, let message = PQerrorMessage(handle) else { return "unknown error" }
-        let text = String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = String(cString: message).trimmingWhitespace
         return text.isEmpty ? "unknown error" : text
     }
 

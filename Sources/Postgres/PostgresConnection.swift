@@ -1,3 +1,4 @@
+import PosixThreads
 import Synchronization
 
 /// One PostgreSQL session, on a thread of its own.
@@ -21,9 +22,13 @@ public actor PostgresConnection {
     /// e.g. 150018 for 15.18.
     public private(set) var serverVersion: Int32 = 0
 
-    private init(configuration: PostgresConfiguration) {
+    private init(configuration: PostgresConfiguration) throws(PostgresError) {
         self.configuration = configuration
-        executor = DedicatedThreadExecutor(name: "pg-\(configuration.applicationName)")
+        do {
+            executor = try DedicatedThreadExecutor(name: "pg-\(configuration.applicationName)")
+        } catch {
+            throw .connectionFailed(message: error.description)
+        }
     }
 
     deinit { executor.shutdown() }
@@ -31,7 +36,7 @@ public actor PostgresConnection {
     /// Opens a session: connects within `configuration.connectTimeout`, then fixes the session
     /// settings every decoder relies on (UTC, ISO dates, hex bytea, exact floats).
     public static func connect(_ configuration: PostgresConfiguration) async throws -> PostgresConnection {
-        let connection = PostgresConnection(configuration: configuration)
+        let connection = try PostgresConnection(configuration: configuration)
         try await withTaskCancellationHandler {
             try await connection.open()
         } onCancel: {

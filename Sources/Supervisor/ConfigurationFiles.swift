@@ -1,5 +1,6 @@
-import Foundation
+import FoundationEssentials
 import Postgres
+import TextBasics
 
 /// The files PostgreSQL reads, rendered by the supervisor (pure text functions plus writers).
 enum ConfigurationFiles {
@@ -42,13 +43,13 @@ enum ConfigurationFiles {
 
     /// A postgresql.conf string literal: single quotes, doubled inside.
     static func quoted(_ value: String) -> String {
-        "'" + value.replacingOccurrences(of: "'", with: "''") + "'"
+        "'" + value.replacing("'", with: "''") + "'"
     }
 
     /// A `.pgpass` line matching any host, port and database for `user`.
     static func pgpassLine(user: String, password: String) -> String {
         func field(_ value: String) -> String {
-            value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: ":", with: "\\:")
+            value.replacing("\\", with: "\\\\").replacing(":", with: "\\:")
         }
         return "*:*:*:\(field(user)):\(field(password))\n"
     }
@@ -57,7 +58,7 @@ enum ConfigurationFiles {
     /// pg_basebackup copy the source's file, which may name another upstream.
     static func withoutUpstreamSettings(_ autoConf: String) -> String {
         autoConf.split(separator: "\n", omittingEmptySubsequences: false).filter { line in
-            let name = line.split(separator: "=").first?.trimmingCharacters(in: .whitespaces) ?? ""
+            let name = line.split(separator: "=").first?.trimmingWhitespace ?? ""
             return name != "primary_conninfo" && name != "primary_slot_name"
         }.joined(separator: "\n")
     }

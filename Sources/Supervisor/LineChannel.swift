@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Transport
 
 /// Newline-delimited JSON over a byte stream: the control socket's framing.

@@ -1,5 +1,5 @@
 import ChildProcesses
-import Foundation
+import FoundationEssentials
 import Glibc
 import Postgres
 

@@ -1,11 +1,12 @@
 import ArgumentParser
 import DaemonSupport
-import Foundation
+import FoundationEssentials
 import GRPC
 import Logging
 import PGSwarmAPI
 import Sidecar
 import SwiftProtobuf
+import TextBasics
 import Transport
 
 /// The satellite stream's settings: off unless an address is given.
@@ -32,8 +33,7 @@ extension FailoverSidecar.Run {
         }
         let token: String
         do {
-            token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(
-                in: .whitespacesAndNewlines)
+            token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingWhitespace
         } catch {
             throw ValidationError("cannot read the sidecar stream token file \(tokenFile)")
         }

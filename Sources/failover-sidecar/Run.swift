@@ -1,12 +1,13 @@
 import ArgumentParser
 import DaemonSupport
 import Failover
-import Foundation
+import FoundationEssentials
 import HTTP1
 import Kube
 import Logging
 import Sidecar
 import Supervisor
+import TextBasics
 
 extension FailoverSidecar {
     /// The failover sidecar: elects the primary through the cluster's Lease and keeps the local
@@ -83,7 +84,7 @@ extension FailoverSidecar {
         @Option(help: "host:port peers use to reach the status port (default: <advertise-host>:<status port>).")
         var advertiseStatusAddress: String?
 
-        @Option(help: "kubeconfig file (default: in-cluster service account). Env: KUBECONFIG.")
+        @Option(help: "kubeconfig file in JSON form (default: in-cluster service account). Env: KUBECONFIG.")
         var kubeconfig: String?
 
         @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
@@ -130,7 +131,7 @@ extension FailoverSidecar {
             let pod = setting(podName, environment: "POD_NAME") ?? ""
             let cluster = setting(clusterName, environment: "CLUSTER_NAME") ?? ""
             let memberList = (setting(members, environment: "CLUSTER_MEMBERS") ?? "").split(separator: ",").map {
-                String($0).trimmingCharacters(in: .whitespaces)
+                String($0).trimmingWhitespace
             }.filter { !$0.isEmpty }
             let failover: FailoverConfiguration
             do {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import DaemonSupport
-import Foundation
+import FoundationEssentials
 import Logging
 import Postgres
 import Supervisor

@@ -1,5 +1,6 @@
 import Foundation
 import Kube
+import KubeconfigYAML
 
 /// kube-probe: can this process reach and trust the API server? For image checks and the CA
 /// trust test. Prints one JSON line and exits 0 (reached) or 1.
@@ -39,11 +40,11 @@ while !arguments.isEmpty {
 do {
     let configuration: KubeConfiguration
     if let kubeconfigPath {
-        configuration = try KubeConfiguration.kubeconfig(path: kubeconfigPath)
+        configuration = try KubeConfiguration.kubeconfig(path: kubeconfigPath, format: .yaml)
     } else if inCluster {
         configuration = try KubeConfiguration.inCluster(directory: serviceAccountDirectory)
     } else {
-        configuration = try KubeConfiguration.fromEnvironment()
+        configuration = try KubeConfiguration.fromEnvironment(format: .yaml)
     }
     var fields = ["server": configuration.server.absoluteString]
     if installCA {

@@ -2,6 +2,7 @@
 #ifndef PGSWARM_POSIX_SHIMS_H
 #define PGSWARM_POSIX_SHIMS_H
 
+#include <pthread.h>
 #include <spawn.h>
 #include <sys/types.h>
 
@@ -14,5 +15,8 @@ int pgswarm_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, con
 
 /// eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK): a wake-up handle for poll loops.
 int pgswarm_eventfd_create(void);
+
+/// pthread_setname_np (GNU): names a thread in ps, top and /proc (at most 15 bytes).
+int pgswarm_pthread_setname(pthread_t thread, const char *name);
 
 #endif

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// An answer read in full.
 struct HTTPReply: Sendable {
@@ -7,7 +7,7 @@ struct HTTPReply: Sendable {
     var body: Data
 
     func header(_ name: String) -> String? {
-        headers.first { $0.key.caseInsensitiveCompare(name) == .orderedSame }?.value
+        headers.first { $0.key.lowercased() == name.lowercased() }?.value
     }
 }
 

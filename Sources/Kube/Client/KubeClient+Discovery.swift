@@ -1,4 +1,4 @@
-public import Foundation
+public import FoundationEssentials
 
 /// Which group versions the server serves, asked once per client.
 actor DiscoveryCache {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension KubeClient {
     /// GET one object. Throws `.notFound` if it does not exist.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 public import Logging
 
 /// A Kubernetes REST client over HTTP/1.1 (our own client, `HTTP1Client`).

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Options of a list call.
 public struct ListOptions: Sendable, Equatable {

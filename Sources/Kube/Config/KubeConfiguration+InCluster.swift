@@ -1,4 +1,5 @@
-public import Foundation
+public import FoundationEssentials
+import TextBasics
 
 extension KubeConfiguration {
     /// The service-account files every pod gets (unless automounting is off).
@@ -31,7 +32,7 @@ extension KubeConfiguration {
         let ca: CertificateAuthority? = FileManager.default.fileExists(atPath: caPath) ? .file(caPath) : nil
         var namespace = "default"
         if let data = FileManager.default.contents(atPath: directory + "/namespace") {
-            let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = String(decoding: data, as: UTF8.self).trimmingWhitespace
             if !text.isEmpty { namespace = text }
         }
         return KubeConfiguration(
@@ -39,17 +40,17 @@ extension KubeConfiguration {
     }
 
     /// `$KUBECONFIG` (its first file) if set, else the in-cluster configuration if running in a
-    /// pod, else `~/.kube/config`.
+    /// pod, else `~/.kube/config`; kubeconfig files are read in `format`.
     public static func fromEnvironment(
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment, format: KubeconfigFormat = .json
     ) throws(KubeError) -> KubeConfiguration {
         if let paths = environment["KUBECONFIG"], let first = paths.split(separator: ":").first {
-            return try kubeconfig(path: String(first))
+            return try kubeconfig(path: String(first), format: format)
         }
         if environment["KUBERNETES_SERVICE_HOST"] != nil {
             return try inCluster(environment: environment)
         }
-        let home = environment["HOME"] ?? NSHomeDirectory()
-        return try kubeconfig(path: home + "/.kube/config")
+        let home = environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
+        return try kubeconfig(path: home + "/.kube/config", format: format)
     }
 }

@@ -1,4 +1,4 @@
-public import Foundation
+public import FoundationEssentials
 
 /// Where the API server is and how to authenticate to it. Build one with `inCluster()`,
 /// `kubeconfig(path:context:)` or `fromEnvironment()`. The description never shows credentials.

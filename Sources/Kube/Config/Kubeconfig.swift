@@ -1,7 +1,7 @@
-import Foundation
-import Yams
+import FoundationEssentials
+import TextBasics
 
-/// The parts of a kubeconfig file this client uses (YAML or JSON; JSON is YAML).
+/// The parts of a kubeconfig file this client uses.
 public struct Kubeconfig: Decodable, Sendable {
     public struct Cluster: Decodable, Sendable {
         public var server: String
@@ -66,9 +66,11 @@ public struct Kubeconfig: Decodable, Sendable {
         case currentContext = "current-context"
     }
 
-    public static func parse(_ text: String) throws(KubeError) -> Kubeconfig {
+    public static func parse(_ text: String, format: KubeconfigFormat = .json) throws(KubeError) -> Kubeconfig {
         do {
-            return try YAMLDecoder().decode(Kubeconfig.self, from: text)
+            return try format.decode(text)
+        } catch let error as KubeError {
+            throw error
         } catch {
             throw KubeError.invalidConfiguration("kubeconfig: \(error)")
         }
@@ -79,16 +81,42 @@ public struct Kubeconfig: Decodable, Sendable {
     public func context(named name: String) -> Context? { contexts.first { $0.name == name }?.value }
 }
 
+/// How a kubeconfig file's text becomes a `Kubeconfig`.
+///
+/// `.json` is built in. The YAML form (`KubeconfigFormat.yaml`, module KubeconfigYAML) is a
+/// separate module because its parser needs the full Foundation, which would link CoreFoundation
+/// and ICU into the failover sidecar and double its memory; the sidecar reads JSON kubeconfigs.
+public struct KubeconfigFormat: Sendable {
+    let decode: @Sendable (String) throws -> Kubeconfig
+
+    public init(decode: @escaping @Sendable (String) throws -> Kubeconfig) {
+        self.decode = decode
+    }
+
+    /// JSON only. A YAML file gets an error that says how to convert it.
+    public static let json = KubeconfigFormat { text in
+        guard text.trimmingWhitespace.hasPrefix("{") else {
+            throw KubeError.invalidConfiguration(
+                "kubeconfig is not JSON; this program reads kubeconfigs in JSON form "
+                    + "(`kubectl config view --raw --flatten -o json` converts one)")
+        }
+        return try JSONDecoder().decode(Kubeconfig.self, from: Data(text.utf8))
+    }
+}
+
 extension KubeConfiguration {
     /// Reads a kubeconfig file and resolves `context` (default: its current-context). Relative
     /// file paths in it are relative to the file's folder, as kubectl treats them.
-    public static func kubeconfig(path: String, context: String? = nil) throws(KubeError) -> KubeConfiguration {
+    public static func kubeconfig(
+        path: String, context: String? = nil, format: KubeconfigFormat = .json
+    ) throws(KubeError) -> KubeConfiguration {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw KubeError.invalidConfiguration("cannot read kubeconfig \(path)")
         }
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = path.parentDirectory
         return try kubeconfig(
-            Kubeconfig.parse(String(decoding: data, as: UTF8.self)), context: context, relativeTo: folder)
+            Kubeconfig.parse(String(decoding: data, as: UTF8.self), format: format), context: context,
+            relativeTo: folder)
     }
 
     public static func kubeconfig(

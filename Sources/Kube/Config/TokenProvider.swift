@@ -1,6 +1,7 @@
-import Foundation
+import FoundationEssentials
 import Glibc
 import Synchronization
+import TextBasics
 
 /// Supplies the bearer token for each request. Implementations must never log the token.
 public protocol TokenProvider: Sendable {
@@ -58,7 +59,7 @@ public final class FileTokenProvider: TokenProvider {
         guard info.st_size <= Self.maximumTokenBytes, let data = FileManager.default.contents(atPath: path) else {
             throw KubeError.invalidConfiguration("token file \(path) is unreadable or larger than 64 KiB")
         }
-        let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = String(decoding: data, as: UTF8.self).trimmingWhitespace
         guard !token.isEmpty else { throw KubeError.invalidConfiguration("token file \(path) is empty") }
         cached.withLock { $0 = (stamp, token) }
         return token

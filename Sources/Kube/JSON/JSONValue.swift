@@ -1,4 +1,4 @@
-public import Foundation
+public import FoundationEssentials
 
 /// Any JSON value. Kubernetes objects carry fields this client does not model (newer API
 /// versions, other controllers' data); keeping them as `JSONValue` lets an update send them back

@@ -1,4 +1,4 @@
-public import Foundation
+public import FoundationEssentials
 
 /// An instant as Kubernetes writes it: RFC 3339 in UTC. `Time` fields (creationTimestamp,
 /// conditions) have second precision, `MicroTime` fields (Lease acquireTime/renewTime, event

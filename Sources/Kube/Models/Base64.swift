@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Base64 for Secret and ConfigMap binary values.
 public enum Base64 {

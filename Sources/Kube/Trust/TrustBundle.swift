@@ -1,5 +1,6 @@
-import Foundation
+import FoundationEssentials
 import Glibc
+import TextBasics
 
 /// Composes the system CA bundle with a private CA (the service-account CA in a pod), for
 /// programs that only trust the system bundle. `KubeClient` no longer needs it: it trusts the
@@ -40,7 +41,7 @@ public enum TrustBundle {
     public static func install(
         _ pem: String, into target: String = systemBundlePath, base: String = pristineBundlePath
     ) throws(KubeError) -> Outcome {
-        let extra = pem.trimmingCharacters(in: .whitespacesAndNewlines)
+        let extra = pem.trimmingWhitespace
         guard extra.contains("-----BEGIN CERTIFICATE-----"), extra.contains("-----END CERTIFICATE-----") else {
             throw KubeError.invalidConfiguration("trust bundle: the CA to add contains no PEM certificate")
         }
@@ -62,15 +63,15 @@ public enum TrustBundle {
     }
 
     static func strippedOfOurBlock(_ bundle: String) -> String {
-        guard let range = bundle.range(of: marker) else { return bundle }
+        guard let range = bundle.firstRange(of: marker) else { return bundle }
         return String(bundle[..<range.lowerBound])
     }
 
     static func certificateBlocks(_ pem: String) -> [String] {
         var blocks: [String] = []
         var rest = Substring(pem)
-        while let start = rest.range(of: "-----BEGIN CERTIFICATE-----"),
-            let end = rest.range(of: "-----END CERTIFICATE-----", range: start.upperBound..<rest.endIndex)
+        while let start = rest.firstRange(of: "-----BEGIN CERTIFICATE-----"),
+            let end = rest[start.upperBound...].firstRange(of: "-----END CERTIFICATE-----")
         {
             blocks.append(String(rest[start.lowerBound..<end.upperBound]))
             rest = rest[end.upperBound...]
@@ -99,7 +100,7 @@ public enum TrustBundle {
     /// Atomically (temporary file + rename) where the folder is writable; in place where only
     /// the file is (a file bind-mounted over the bundle, which cannot be renamed over).
     private static func write(_ text: String, to path: String) throws(KubeError) {
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = path.parentDirectory
         var template = Array("\(folder)/.ca-bundle.XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         if fd >= 0 {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension KubeClient {
     /// A watch that keeps itself alive: lists (unless resuming), then watches from the list's

@@ -1,6 +1,7 @@
 public import ChildProcesses
-import Foundation
+import FoundationEssentials
 import Glibc
+import TextBasics
 
 /// Where a tool such as pg_rewind or pg_basebackup connects: the address of the source server.
 /// The password never appears on a command line or in a conninfo string: tools read it from a
@@ -39,7 +40,7 @@ public struct PostgresServerAddress: Sendable, Equatable {
 
 /// Quotes a conninfo value: single quotes, with `\` and `'` backslash-escaped.
 public func conninfoQuoted(_ value: String) -> String {
-    "'" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+    "'" + value.replacing("\\", with: "\\\\").replacing("'", with: "\\'") + "'"
 }
 
 /// Runs PostgreSQL's own tools as child processes with argument arrays.
@@ -89,7 +90,7 @@ public struct PostgresTools: Sendable {
     public func clusterState(dataDirectory: String) async throws -> String {
         let result = try await run("pg_controldata", [dataDirectory], timeout: .seconds(30))
         for line in result.output.split(separator: "\n") where line.hasPrefix("Database cluster state:") {
-            return line.dropFirst("Database cluster state:".count).trimmingCharacters(in: .whitespaces)
+            return line.dropFirst("Database cluster state:".count).trimmingWhitespace
         }
         throw PostgresError.toolFailed(tool: "pg_controldata", status: "no cluster state", output: result.output)
     }
@@ -166,7 +167,7 @@ private struct PasswordFile {
         guard let source, let password = source.password else { return nil }
         directory = try makePrivateTemporaryDirectory(prefix: "pgswarm-pgpass")
         func field(_ value: String) -> String {
-            value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: ":", with: "\\:")
+            value.replacing("\\", with: "\\\\").replacing(":", with: "\\:")
         }
         let line = [source.host, String(source.port), "*", source.user, password].map(field).joined(separator: ":")
         let fd = open(directory + "/pgpass", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)

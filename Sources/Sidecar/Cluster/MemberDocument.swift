@@ -1,5 +1,5 @@
 public import Failover
-import Foundation
+import FoundationEssentials
 import Postgres
 public import Supervisor
 

@@ -1,5 +1,5 @@
 public import Failover
-import Foundation
+import FoundationEssentials
 public import Supervisor
 
 /// Everything `failover-sidecar run` needs, validated at construction: one error per rule
@@ -111,7 +111,7 @@ public struct LocalPostgresSettings: Sendable {
     }
 
     static func quoted(_ value: String) -> String {
-        "'" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+        "'" + value.replacing("\\", with: "\\\\").replacing("'", with: "\\'") + "'"
     }
 }
 

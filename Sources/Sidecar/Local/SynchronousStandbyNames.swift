@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// `synchronous_standby_names` as a list of member names, both ways (pure).
 ///
@@ -47,7 +47,7 @@ public enum SynchronousStandbyNames {
     /// The setting that makes PostgreSQL wait for every one of `names`: empty for none, the
     /// quoted name for one, `FIRST n (...)` for n names.
     public static func format(_ names: [String]) -> String {
-        let quoted = names.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        let quoted = names.map { "\"" + $0.replacing("\"", with: "\"\"") + "\"" }
         switch quoted.count {
         case 0: return ""
         case 1: return quoted[0]

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import TextBasics
 import Transport
 
 /// Failsafe mode's peer-to-peer round: the primary asks each member's sidecar, over its status
@@ -19,7 +20,7 @@ public struct HTTPFailsafePeers: FailsafePeers {
     public func confirm(primary: String, at address: String, timeout: Duration) async -> Bool {
         guard let colon = address.lastIndex(of: ":"), let port = UInt16(address[address.index(after: colon)...])
         else { return false }
-        let host = String(address[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        let host = String(address[..<colon]).trimming(["[", "]"])
         let deadline = Deadline.after(timeout)
         do {
             let connection = try await TCPClient.connect(host: host, port: port, deadline: deadline)
@@ -44,7 +45,7 @@ public struct HTTPFailsafePeers: FailsafePeers {
     /// A 200 answer whose JSON body says `confirmed: true`.
     static func isConfirmation(_ response: [UInt8]) -> Bool {
         let text = String(decoding: response, as: UTF8.self)
-        guard text.hasPrefix("HTTP/1.1 200"), let split = text.range(of: "\r\n\r\n") else { return false }
+        guard text.hasPrefix("HTTP/1.1 200"), let split = text.firstRange(of: "\r\n\r\n") else { return false }
         let body = Data(text[split.upperBound...].utf8)
         return (try? JSONDecoder().decode(FailsafeAnswerBody.self, from: body))?.confirmed == true
     }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What `/status` shows and `/metrics` exports: one snapshot of the sidecar's view.
 public struct SidecarStatusReport: Sendable, Equatable, Codable {
@@ -70,8 +70,8 @@ public struct SidecarStatusReport: Sendable, Equatable, Codable {
     }
 
     static func escaped(_ value: String) -> String {
-        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "\n", with: "\\n")
+        value.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"")
+            .replacing("\n", with: "\\n")
     }
 
     static func number(_ value: Double) -> String {

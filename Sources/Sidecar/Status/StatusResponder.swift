@@ -1,5 +1,5 @@
 import Failover
-import Foundation
+import FoundationEssentials
 public import HTTP1
 
 /// The sidecar's local port: `GET /metrics` (Prometheus), `GET /status` (JSON), `GET /healthz`,

@@ -1,5 +1,6 @@
 import Foundation
 import Kube
+import KubeconfigYAML
 import Testing
 
 @Suite("Configuration")
@@ -39,7 +40,7 @@ struct ConfigurationTests {
             current-context: main
             """
         try yaml.write(toFile: dir + "/config", atomically: true, encoding: .utf8)
-        let main = try KubeConfiguration.kubeconfig(path: dir + "/config")
+        let main = try KubeConfiguration.kubeconfig(path: dir + "/config", format: .yaml)
         #expect(main.server.absoluteString == "https://10.0.0.1:6443")
         #expect(main.namespace == "pg")
         #expect(main.certificateAuthority == .file(dir + "/pki/ca.crt"))
@@ -47,11 +48,16 @@ struct ConfigurationTests {
         #expect(!"\(main)".contains("s3cr3t"), "the description never shows the token")
 
         try "file-token\n".write(toFile: dir + "/tok", atomically: true, encoding: .utf8)
-        let alt = try KubeConfiguration.kubeconfig(path: dir + "/config", context: "alt")
+        let alt = try KubeConfiguration.kubeconfig(path: dir + "/config", context: "alt", format: .yaml)
         #expect(alt.certificateAuthority == .inline("PEM"))
         #expect(alt.namespace == "default")
         #expect(try Self.token(alt) == "file-token")
-        #expect(throws: KubeError.self) { try KubeConfiguration.kubeconfig(path: dir + "/config", context: "none") }
+        #expect(throws: KubeError.self) {
+            try KubeConfiguration.kubeconfig(path: dir + "/config", context: "none", format: .yaml)
+        }
+        // The built-in JSON reader (the failover sidecar's) refuses YAML and says how to convert it.
+        let refusal = #expect(throws: KubeError.self) { try KubeConfiguration.kubeconfig(path: dir + "/config") }
+        #expect("\(refusal.map { "\($0)" } ?? "")".contains("kubectl config view --raw --flatten -o json"))
     }
 
     @Test("a kubeconfig in JSON form works too, and a client certificate that cannot be loaded is refused")
@@ -69,7 +75,12 @@ struct ConfigurationTests {
         #expect(certificate == .inline("CERT"))
         #expect(key == .file("/k.pem"))
         #expect(throws: KubeError.self) { try KubeClient(configuration) }
-        #expect(throws: KubeError.self) { try Kubeconfig.parse("clusters: [oops") }
+        #expect(throws: KubeError.self) { try Kubeconfig.parse("clusters: [oops", format: .yaml) }
+        #expect(throws: KubeError.self) { try Kubeconfig.parse(#"{"clusters": [oops"#) }
+        let dir = try Self.folder()
+        try json.write(toFile: dir + "/config.json", atomically: true, encoding: .utf8)
+        let fromFile = try KubeConfiguration.kubeconfig(path: dir + "/config.json")
+        #expect(fromFile.server.absoluteString == "https://h:1")
     }
 
     @Test("in a pod: service host and port, the service-account files, and a rotated token is picked up")
