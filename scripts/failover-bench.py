@@ -128,12 +128,26 @@ def idle_cpu_shares(cluster: SidecarCluster, seconds: float = 10) -> list[float]
 
 def memory_kib(pid: int) -> dict[str, int]:
     """RSS, and how it splits: PSS (shared pages divided among the processes mapping them: the
-    supervisor runs the same binary) and private (anonymous) memory."""
+    supervisor runs the same binary) and private (anonymous) memory; and where the resident pages
+    are: the sidecar's own binary, shared libraries (libpq and what it loads, OpenSSL, libc),
+    anonymous memory (heap, stacks)."""
     fields = {}
     for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
         name, value = line.split(":", 1)
         fields[name] = int(value.split()[0])
-    return {"rss": fields["Rss"], "pss": fields["Pss"], "private": fields.get("Anonymous", 0)}
+    binary = Path(f"/proc/{pid}/exe").resolve()
+    where = {"binary": 0, "libraries": 0, "anonymous": 0}
+    mapping = "anonymous"
+    for line in Path(f"/proc/{pid}/smaps").read_text().splitlines():
+        head = line.split()
+        if head and "-" in head[0] and not head[0].endswith(":"):
+            path = head[5] if len(head) > 5 else ""
+            mapping = ("binary" if path == str(binary) else
+                       "libraries" if path.startswith("/") else "anonymous")
+        elif head and head[0] == "Rss:":
+            where[mapping] += int(head[1])
+    return {"rss": fields["Rss"], "pss": fields["Pss"], "private": fields.get("Anonymous", 0),
+            **{f"rss_{key}": value for key, value in where.items()}}
 
 
 def wait_streaming(cluster: SidecarCluster, member: Member, primary: Member, timeout: float) -> float:
@@ -240,7 +254,7 @@ def main() -> int:
     figures["b_failovers"] = sum(results.get("b_failovers", []))
     figures["sidecar_memory_kib"] = {
         kind: {"max": max(m[kind] for m in rss), "median": statistics.median(m[kind] for m in rss)}
-        for kind in ("rss", "pss", "private")} if rss else None
+        for kind in ("rss", "pss", "private", "rss_binary", "rss_libraries", "rss_anonymous")} if rss else None
     figures["sidecar_idle_cpu_share_of_one_core"] = {"max": max(idle_cpu), "all": idle_cpu} if idle_cpu else None
     figures["goals"] = {"a": "<= lease + 1 s", "b": "<= 3 s, no failover", "c": "<= 2 s",
                         "rejoin": "<= 8 s after restart", "rss": "<= 15 MB"}
@@ -271,6 +285,8 @@ def print_table(figures: dict) -> None:
         memory = figures["sidecar_memory_kib"]
         print(f"  sidecar memory, max: RSS {memory['rss']['max']} KiB (goal <= 15 MB; Patroni {PATRONI['rss_kib']} KiB), "
               f"PSS {memory['pss']['max']} KiB, private {memory['private']['max']} KiB")
+        print(f"  sidecar RSS, median: binary {memory['rss_binary']['median']} KiB, shared libraries "
+              f"{memory['rss_libraries']['median']} KiB, anonymous {memory['rss_anonymous']['median']} KiB")
     if figures.get("sidecar_idle_cpu_share_of_one_core"):
         print(f"  sidecar CPU in a quiet cluster: {figures['sidecar_idle_cpu_share_of_one_core']['max'] * 100:.1f} % of a core at most")
     print(f"  failovers during (b): {figures['b_failovers']}; bench took {figures['bench_seconds']} s")

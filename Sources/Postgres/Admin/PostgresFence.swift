@@ -75,16 +75,18 @@ func readFile(_ path: String) throws -> String {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { throw fileError(path, errno) }
     defer { close(fd) }
+    // Read every second by the fence check: a small stack buffer, not a fresh 64 KiB heap block.
     var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-    while true {
-        let count = read(fd, &buffer, buffer.count)
-        if count < 0 {
-            if errno == EINTR { continue }
-            throw fileError(path, errno)
+    try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { buffer in
+        while true {
+            let count = read(fd, buffer.baseAddress, buffer.count)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw fileError(path, errno)
+            }
+            if count == 0 { break }
+            bytes += buffer[0..<count]
         }
-        if count == 0 { break }
-        bytes += buffer[0..<count]
     }
     return String(decoding: bytes, as: UTF8.self)
 }
