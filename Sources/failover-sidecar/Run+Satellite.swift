@@ -62,14 +62,16 @@ extension FailoverSidecar.Run {
 
     func satelliteLink(
         _ settings: SatelliteLinkConfiguration, statistics: SatelliteLinkStatistics, shell: SidecarShell,
-        configuration: SidecarConfiguration, levels: LogLevelSwitch
+        events: EventOutbox, configuration: SidecarConfiguration, levels: LogLevelSwitch
     ) -> SatelliteLink {
         let logger = Logger(label: "satellite-stream")
         let instance = LocalStreamInstance(
             settings: configuration.localPostgres, shell: shell, levels: levels, logger: logger)
         return SatelliteLink(
             configuration: settings,
-            executor: CommandExecutor(instance: instance, cluster: configuration.clusterName, logger: logger),
+            executor: CommandExecutor(
+                instance: instance, cluster: configuration.clusterName, events: events, logger: logger),
+            events: events,
             heartbeat: { await shell.statusReport().heartbeat(at: Google_Protobuf_Timestamp(date: Date())) },
             statistics: statistics, logger: logger)
     }

@@ -183,13 +183,19 @@ extension FailoverSidecar {
             }
             let logger = Logger(label: "sidecar")
             let client = try kubeClient(logger: Logger(label: "kube"))
+            let events = satellite.map { _ in
+                EventOutbox(
+                    subject: .init(
+                        cluster: configuration.clusterName, namespace: configuration.namespace,
+                        pod: configuration.podName))
+            }
             let shell = SidecarShell(
                 configuration: configuration,
                 cluster: KubeClusterStore(client: client, configuration: configuration, logger: logger),
                 node: SupervisedPostgres(
                     settings: configuration.localPostgres, supervisorSocket: configuration.supervisorSocket,
                     logger: logger),
-                wallTime: { LeaseTimestamp(Timestamp(Date()).rfc3339Micro) }, logger: logger)
+                wallTime: { LeaseTimestamp(Timestamp(Date()).rfc3339Micro) }, events: events, logger: logger)
             let statistics = satellite.map { _ in SatelliteLinkStatistics() }
             let status = try await HTTPServer.bind(
                 HTTPServer.Configuration(host: statusAddress.host, port: UInt16(statusAddress.port)),
@@ -197,9 +203,10 @@ extension FailoverSidecar {
             let serving = Task { await status.run() }
             // Independent of the election: the shell never waits for it.
             var link: Task<Void, Never>?
-            if let satellite, let statistics {
+            if let satellite, let statistics, let events {
                 let stream = satelliteLink(
-                    satellite, statistics: statistics, shell: shell, configuration: configuration, levels: levels)
+                    satellite, statistics: statistics, shell: shell, events: events, configuration: configuration,
+                    levels: levels)
                 link = Task { await stream.run() }
             }
             logger.notice(

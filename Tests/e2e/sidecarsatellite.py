@@ -1,6 +1,7 @@
 """A satellite's SidecarStreamService written with Python grpcio (a peer we did not write), for the
 sidecar stream end-to-end test: it checks the bearer token, records each stream's identity, heartbeats and
-results, acknowledges heartbeats, and sends commands on request, waiting for their CommandResult.
+results and events, acknowledges heartbeats (and events, while `ack_events` is set), and sends commands on
+request, waiting for their CommandResult.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ class Stream:
     heartbeats: list[Any] = field(default_factory=list)
     outgoing: queue.Queue = field(default_factory=queue.Queue)
     results: dict[str, Any] = field(default_factory=dict)
+    # SidecarMessages carrying an event, in arrival order (seq and event).
+    events: list[Any] = field(default_factory=list)
     open: bool = True
 
 
@@ -44,6 +47,8 @@ class FakeSatellite:
         self.lock = threading.Condition()
         self.streams: list[Stream] = []
         self.rejected_authorizations: list[str | None] = []
+        # Whether each event is answered with a DeliveryAck naming its seq.
+        self.ack_events = True
         self.server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
         satellite = self
 
@@ -103,6 +108,12 @@ class FakeSatellite:
                         stream.outgoing.put(ack)
                     elif kind == "command_result":
                         stream.results[message.command_result.request_id] = message.command_result
+                    elif kind == "event":
+                        stream.events.append(message)
+                        if self.ack_events:
+                            ack = self.pb.SidecarCommand()
+                            ack.delivery_ack.acked_through_seq = message.seq
+                            stream.outgoing.put(ack)
                     self.lock.notify_all()
         except grpc.RpcError:
             pass
@@ -134,6 +145,15 @@ class FakeSatellite:
 
     def wait_stream(self, pod: str, timeout: float = 30) -> Stream:
         return self.wait(lambda: self.stream_of(pod), timeout, f"a stream from {pod}")
+
+    def close_stream(self, pod: str) -> Stream:
+        """Ends `pod`'s current stream from the satellite's side (the sidecar dials again)."""
+        with self.lock:
+            stream = self.stream_of(pod)
+            assert stream is not None, f"no open stream from {pod}"
+            stream.open = False
+            self.lock.notify_all()
+            return stream
 
     def command(self, pod: str, build: Callable[[Any], None], timeout: float = 30, timeout_ms: int = 0) -> Any:
         """Sends one command to `pod`'s stream and returns its CommandResult."""

@@ -2,8 +2,8 @@
 processes (with their supervisors and PostgreSQL, against the real kube-apiserver) dial a satellite written
 with Python grpcio (sidecarsatellite.py). Checks the identity and bearer token, heartbeats, every command's
 result on the primary and the refusals on the replica, create database with hostile names and a password that
-logs in, the satellite's fence holding against the election until its unfence, and that a dead satellite
-changes nothing for the cluster. One cluster for the whole file; every wait is bounded.
+logs in, the satellite's fence holding against the election until its unfence, events sent until acknowledged
+(again on every new stream), and that a dead satellite changes nothing for the cluster. One cluster for the whole file; every wait is bounded.
 """
 
 from __future__ import annotations
@@ -197,6 +197,56 @@ def test_status_port_and_logs(stream_setup):
             path = member.folder / name
             log = path.read_text(errors="replace") if path.exists() else ""
             assert token not in log and PASSWORD not in log, f"secret in {member.name}'s {name}"
+
+
+LEASE_ACQUIRED, PRIMARY_FENCED, PRIMARY_UNFENCED = 20, 22, 23
+
+
+def test_events_are_sent_until_acknowledged(stream_setup):
+    satellite, cluster, primary, _, _ = stream_setup
+
+    def events_of(pod: str) -> list:
+        return [m for s in satellite.streams if s.identity and s.identity.pod_name == pod for m in s.events]
+
+    # The election's own event: the primary won the lease when the cluster formed (acknowledged on receipt).
+    won = satellite.wait(lambda: [m for m in events_of(primary.name) if m.event.type == LEASE_ACQUIRED], 20,
+                         "the primary's lease event")[0]
+    assert won.seq >= 1 and won.event.id and won.event.pod_name == primary.name
+    assert won.event.cluster_name == cluster.name and won.event.namespace == "default"
+    assert won.event.origin == 3 and won.event.source == "election"  # COMPONENT_SIDECAR
+    assert primary.name in won.event.message and won.event.timestamp.seconds > 0
+
+    # Unacknowledged events are sent again on the next stream, with the same seq and id.
+    satellite.ack_events = False
+    first = satellite.wait_stream(primary.name)
+    before = len(first.events)
+    assert satellite.command(primary.name, lambda c: c.fence.SetInParent()).success
+    assert satellite.command(primary.name, lambda c: c.unfence.SetInParent()).success
+    wait_for(lambda: cluster.accepts_writes(primary), 10, what="writes after the unfence")
+
+    def fence_events() -> list | None:
+        found = [m for m in first.events[before:] if m.event.type in (PRIMARY_FENCED, PRIMARY_UNFENCED)]
+        return found if len(found) >= 2 else None
+
+    pending = satellite.wait(fence_events, 10, "the fence and unfence events")
+    assert [m.event.type for m in pending] == [PRIMARY_FENCED, PRIMARY_UNFENCED]
+    assert pending[0].seq < pending[1].seq and all(m.event.source == "satellite" for m in pending)
+    satellite.ack_events = True
+    satellite.close_stream(primary.name)
+    second = satellite.wait(lambda: (s := satellite.stream_of(primary.name)) is not first and s, 20, "a new stream")
+    satellite.wait(lambda: {m.event.id for m in pending} <= {m.event.id for m in second.events}, 10,
+                   "the unacknowledged events again")
+    assert {m.seq for m in second.events if m.event.id in {p.event.id for p in pending}} == {m.seq for m in pending}
+    pending_ids = {m.event.id for m in pending}
+    assert all(m.event.id in pending_ids or m.seq > pending[-1].seq for m in second.events), \
+        "an acknowledged event was sent again"
+
+    # Once acknowledged, they are not sent again.
+    satellite.close_stream(primary.name)
+    third = satellite.wait(lambda: (s := satellite.stream_of(primary.name)) not in (first, second) and s, 20,
+                           "a third stream")
+    satellite.wait(lambda: third.heartbeats, 15, "a heartbeat on the third stream")
+    assert all(m.seq > pending[-1].seq for m in third.events), "an acknowledged event was sent again"
 
 
 def test_a_dead_satellite_changes_nothing(stream_setup):

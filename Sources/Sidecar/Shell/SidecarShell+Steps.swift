@@ -254,9 +254,11 @@ extension SidecarShell {
     }
 
     func noteCompletion(_ decision: Decision, freeSince: MonotonicInstant?) {
-        guard case .acquireLease(_, .promote, _, _) = decision.action else { return }
-        failovers += 1
-        lastFailoverDuration = freeSince.map { $0.duration(to: clock.now()) }
+        if case .acquireLease(_, .promote, _, _) = decision.action {
+            failovers += 1
+            lastFailoverDuration = freeSince.map { $0.duration(to: clock.now()) }
+        }
+        recordEvents(for: decision)
     }
 
     func log(_ decision: Decision) {

@@ -30,6 +30,8 @@ public actor SidecarShell {
     /// Wall-clock time for the timestamps written to the API (display only).
     let wallTime: @Sendable () -> LeaseTimestamp
     let logger: Logger
+    /// Role and lease changes for the satellite; nil without a satellite stream.
+    let events: EventOutbox?
 
     var memory: SidecarMemory
     /// The last observation of the local node.
@@ -56,7 +58,7 @@ public actor SidecarShell {
     public init(
         configuration: SidecarConfiguration, cluster: any ClusterAPI, node: any LocalNode,
         peers: any FailsafePeers = HTTPFailsafePeers(), clock: SidecarClock = SidecarClock(),
-        wallTime: @escaping @Sendable () -> LeaseTimestamp, logger: Logger
+        wallTime: @escaping @Sendable () -> LeaseTimestamp, events: EventOutbox? = nil, logger: Logger
     ) {
         self.configuration = configuration
         self.policy = FailoverPolicy(configuration: configuration.failover)
@@ -66,6 +68,7 @@ public actor SidecarShell {
         self.clock = clock
         self.wallTime = wallTime
         self.logger = logger
+        self.events = events
         self.memory = SidecarMemory(configuration: configuration.failover)
     }
 

@@ -23,15 +23,18 @@ public struct CommandExecutor: Sendable {
     let cluster: String
     let clock: SidecarClock
     let logger: Logger
+    /// Where the commands that change the instance are recorded as events; nil: nowhere.
+    let events: EventOutbox?
     /// The reading after a command that timed out may hang as well; it gets this long.
     let readingTimeout: Duration
 
     public init(
-        instance: any StreamInstance, cluster: String, clock: SidecarClock = SidecarClock(), logger: Logger,
-        readingTimeout: Duration = .seconds(5)
+        instance: any StreamInstance, cluster: String, events: EventOutbox? = nil, clock: SidecarClock = SidecarClock(),
+        logger: Logger, readingTimeout: Duration = .seconds(5)
     ) {
         self.instance = instance
         self.cluster = cluster
+        self.events = events
         self.clock = clock
         self.logger = logger
         self.readingTimeout = readingTimeout
@@ -49,6 +52,7 @@ public struct CommandExecutor: Sendable {
         case .run(let command, let timeout):
             metadata["stream.command"] = "\(command.name)"
             failure = await run(command, deadline: clock.now() + timeout)
+            recordEvent(for: command, failure: failure)
         }
         if let failure {
             metadata["stream.error_code"] = "\(failure.code)"
@@ -86,6 +90,29 @@ public struct CommandExecutor: Sendable {
         case .reloadConfiguration: try await instance.reloadConfiguration()
         case .setLogLevel(let level):
             if let level { await instance.setLogLevel(level) }
+        }
+    }
+
+    /// The satellite's changes to the instance, as events (their source says who asked).
+    func recordEvent(for command: StreamCommand, failure: CommandFailure?) {
+        guard let events else { return }
+        switch (command, failure) {
+        case (.fence, nil):
+            events.record(.primaryFenced, .warning, "fenced on the satellite's request", source: "satellite")
+        case (.unfence, nil):
+            events.record(.primaryUnfenced, .info, "fence lifted on the satellite's request", source: "satellite")
+        case (.promote, nil):
+            events.record(.primaryPromoted, .warning, "promoted on the satellite's request", source: "satellite")
+        case (.createDatabase(let request), nil):
+            events.record(
+                .databaseCreated, .info, "database created",
+                data: ["database": request.database, "owner": request.owner],
+                source: "satellite")
+        case (.createDatabase(let request), let failure?):
+            events.record(
+                .databaseCreateFailed, .error, "database not created: \(failure.message)",
+                data: ["database": request.database, "owner": request.owner], source: "satellite")
+        default: break
         }
     }
 

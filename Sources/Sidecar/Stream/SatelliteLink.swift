@@ -11,27 +11,33 @@ import Synchronization
 /// satellite that is dead, slow or hostile costs at most the commands it sends (each bounded by
 /// its timeout, each judged by `CommandRules` and the shell). Per stream: the identity first,
 /// then a heartbeat every `heartbeatInterval` from a writer of its own, while the satellite's
-/// commands run one at a time in arrival order, each answered by a CommandResult. A broken
-/// stream is dialled again after a jittered, exponentially growing delay.
+/// commands run one at a time in arrival order, each answered by a CommandResult. Events (the
+/// `EventOutbox`) are sent with their sequence numbers until the satellite acknowledges them,
+/// again on every new stream. A broken stream is dialled again after a jittered, exponentially
+/// growing delay.
 public struct SatelliteLink: Sendable {
     let configuration: SatelliteLinkConfiguration
     let executor: CommandExecutor
+    let events: EventOutbox
     let heartbeat: @Sendable () async -> Pgswarm_V1_SidecarHeartbeat
     let statistics: SatelliteLinkStatistics
     let clock: SidecarClock
     let logger: Logger
 
-    /// Messages waiting for the writer. Results and heartbeats only (commands are answered one
-    /// at a time); more than this means the stream is stuck, and its messages are best-effort.
+    /// Messages waiting for the writer. Results and heartbeats are best-effort beyond this (the
+    /// stream is stuck); events wait for room instead, and stay in the `EventOutbox` meanwhile.
     static let outboxLimit = 32
+    /// How long an event waits before trying a full writer queue again.
+    static let eventRetry: Duration = .milliseconds(100)
 
     public init(
-        configuration: SatelliteLinkConfiguration, executor: CommandExecutor,
+        configuration: SatelliteLinkConfiguration, executor: CommandExecutor, events: EventOutbox,
         heartbeat: @escaping @Sendable () async -> Pgswarm_V1_SidecarHeartbeat, statistics: SatelliteLinkStatistics,
         clock: SidecarClock = SidecarClock(), logger: Logger
     ) {
         self.configuration = configuration
         self.executor = executor
+        self.events = events
         self.heartbeat = heartbeat
         self.statistics = statistics
         self.clock = clock
@@ -104,6 +110,7 @@ public struct SatelliteLink: Sendable {
                 for await message in outbox { try await call.write(message) }
             }
             group.addTask { try await sendHeartbeats(to: sender) }
+            group.addTask { try await sendEvents(to: sender) }
             group.addTask { try await answerCommands(on: call, sender: sender, established: established) }
             // Whichever ends first ends the stream: the satellite closed it, or a write failed.
             _ = try await group.next()
@@ -120,6 +127,32 @@ public struct SatelliteLink: Sendable {
         }
     }
 
+    /// Sends every unacknowledged event, then each new one as it is recorded. An event that finds
+    /// the writer's queue full waits for room rather than being dropped.
+    func sendEvents(to sender: AsyncStream<Pgswarm_V1_SidecarMessage>.Continuation) async throws {
+        var sentThrough = events.acknowledgedThrough
+        for await _ in events.bell() {
+            for message in events.messages(after: sentThrough) {
+                guard try await enqueue(message, on: sender) else { return }
+                sentThrough = message.seq
+            }
+        }
+    }
+
+    /// Puts `message` in the writer's queue, waiting for room; false once the stream has ended.
+    func enqueue(
+        _ message: Pgswarm_V1_SidecarMessage, on sender: AsyncStream<Pgswarm_V1_SidecarMessage>.Continuation
+    ) async throws -> Bool {
+        while true {
+            switch sender.yield(message) {
+            case .enqueued: return true
+            case .dropped: try await clock.sleep(until: clock.now() + Self.eventRetry)
+            case .terminated: return false
+            @unknown default: return false
+            }
+        }
+    }
+
     /// Reads commands and answers each before reading the next (arrival order; HTTP/2 flow
     /// control holds back a satellite that sends faster). A command runs in a task of its own,
     /// so that a stream ending mid-command does not cut it short: it finishes or times out.
@@ -131,6 +164,10 @@ public struct SatelliteLink: Sendable {
             if established.markArrived() {
                 statistics.streamEstablished()
                 logger.notice("satellite stream established")
+            }
+            if case .deliveryAck(let ack) = command.command {
+                events.acknowledge(through: ack.ackedThroughSeq)
+                continue
             }
             let executor = self.executor
             guard let result = await Task(operation: { await executor.execute(command) }).value else { continue }
