@@ -199,7 +199,8 @@ extension FailoverSidecar {
             let statistics = satellite.map { _ in SatelliteLinkStatistics() }
             let status = try await HTTPServer.bind(
                 HTTPServer.Configuration(host: statusAddress.host, port: UInt16(statusAddress.port)),
-                responder: StatusResponder(shell: shell, link: statistics), logger: Logger(label: "status"))
+                responder: StatusResponder(shell: shell, link: statistics, events: events),
+                logger: Logger(label: "status"))
             let serving = Task { await status.run() }
             // Independent of the election: the shell never waits for it.
             var link: Task<Void, Never>?

@@ -191,7 +191,10 @@ def test_status_port_and_logs(stream_setup):
     satellite, cluster, primary, replica, token = stream_setup
     status = primary.status()
     assert status["satelliteConnected"] is True and status["satelliteCommands"] >= 5
-    assert "pgswarm_sidecar_satellite_connected{" in primary.metrics()
+    wait_for(lambda: primary.status()["eventsWaiting"] == 0, 10, what="every event acknowledged")
+    assert primary.status()["eventsDropped"] == 0
+    metrics = primary.metrics()
+    assert "pgswarm_sidecar_satellite_connected{" in metrics and "pgswarm_sidecar_events_waiting{" in metrics
     for member in (primary, replica):
         for name in ("sidecar.log", "supervisor.log", "volume/postgres.log"):
             path = member.folder / name

@@ -29,6 +29,10 @@ public struct SidecarStatusReport: Sendable, Equatable, Codable {
     public var satelliteConnected: Bool? = nil
     /// Satellite commands answered since the start (nil: no stream configured).
     public var satelliteCommands: Int? = nil
+    /// Events waiting for the satellite's acknowledgement (nil: no stream configured).
+    public var eventsWaiting: Int? = nil
+    /// Events dropped because too many waited (nil: no stream configured).
+    public var eventsDropped: Int? = nil
 
     /// Prometheus text exposition (version 0.0.4).
     public var prometheusText: String {
@@ -66,6 +70,11 @@ public struct SidecarStatusReport: Sendable, Equatable, Codable {
             "satellite_commands_total", "Satellite commands answered since the start.",
             satelliteCommands.map(Double.init),
             type: "counter")
+        gauge(
+            "events_waiting", "Events not yet acknowledged by the satellite.", eventsWaiting.map(Double.init))
+        gauge(
+            "events_dropped_total", "Events dropped because too many waited for the satellite.",
+            eventsDropped.map(Double.init), type: "counter")
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -8,10 +8,13 @@ public struct StatusResponder: HTTPResponder {
     let shell: SidecarShell
     /// The satellite stream's counters; nil when no satellite is configured.
     let link: SatelliteLinkStatistics?
+    /// The events for the satellite; nil when no satellite is configured.
+    let events: EventOutbox?
 
-    public init(shell: SidecarShell, link: SatelliteLinkStatistics? = nil) {
+    public init(shell: SidecarShell, link: SatelliteLinkStatistics? = nil, events: EventOutbox? = nil) {
         self.shell = shell
         self.link = link
+        self.events = events
     }
 
     func report() async -> SidecarStatusReport {
@@ -19,6 +22,11 @@ public struct StatusResponder: HTTPResponder {
         if let link {
             report.satelliteConnected = link.isConnected
             report.satelliteCommands = link.commandsAnswered
+        }
+        if let events {
+            let counts = events.counts
+            report.eventsWaiting = counts.waiting
+            report.eventsDropped = counts.dropped
         }
         return report
     }
