@@ -65,4 +65,18 @@ public struct SupervisorStatus: Sendable, Equatable, Codable {
     public var watchdogDeadline: BootInstant?
     /// How often the watchdog stopped PostgreSQL since the supervisor started.
     public var watchdogStops: Int
+    /// What the last successful `follow` did (nil before one, and while one runs).
+    public var lastFollow: FollowOutcome? = nil
+}
+
+/// How a `follow` made this member a standby of its source.
+public enum FollowOutcome: String, Sendable, Equatable, Codable {
+    /// It already streamed from that source.
+    case unchanged
+    /// A running standby, re-pointed by a configuration reload (no restart).
+    case repointed
+    /// pg_rewind onto the source's timeline, then a restart as its standby.
+    case rewound
+    /// A fresh base backup: rewinding was impossible or did not let it stream.
+    case rebuilt
 }

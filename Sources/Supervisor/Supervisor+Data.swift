@@ -93,14 +93,14 @@ extension Supervisor {
     /// Nothing is rewound or replaced while `upstream` does not accept connections: a leader
     /// that died moments after the request must not cost this node its data (it may be the best
     /// candidate to replace that leader). The node is then left as it was and the call fails.
-    func follow(_ upstream: SourceServer) async throws {
+    func follow(_ upstream: SourceServer) async throws -> FollowOutcome {
         try await requireReachable(upstream)
         if files.inspect().isStandby, server != nil {
-            if source == upstream, try await isStreaming(from: upstream, within: 0) { return }
+            if source == upstream, try await isStreaming(from: upstream, within: 0) { return .unchanged }
             try saveSource(upstream)
             try renderConfiguration()
             server?.reload()
-            if try await isStreaming(from: upstream, within: configuration.streamingGrace) { return }
+            if try await isStreaming(from: upstream, within: configuration.streamingGrace) { return .repointed }
             try await requireReachable(upstream)
             logger.notice(
                 "standby did not stream after re-pointing; rewinding", metadata: ["upstream": "\(upstream.host)"])
@@ -110,13 +110,14 @@ extension Supervisor {
         if try await rewind(to: upstream) {
             try becomeStandby(of: upstream)
             try await startServer()
-            if try await isStreaming(from: upstream, within: configuration.streamingGrace) { return }
+            if try await isStreaming(from: upstream, within: configuration.streamingGrace) { return .rewound }
             logger.warning("rewound standby does not stream; rebuilding", metadata: ["upstream": "\(upstream.host)"])
         } else if await !isReachable(upstream) {
             try await startServer()
             throw SupervisorError.failed("\(upstream.host):\(upstream.port) went away; pg_rewind postponed")
         }
         try await rebuild(from: upstream)
+        return .rebuilt
     }
 
     /// Whether `upstream` accepts TCP connections within a second (a stopped server refuses at

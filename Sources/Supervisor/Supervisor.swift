@@ -30,6 +30,7 @@ public actor Supervisor {
     var watchdog = Watchdog()
     var watchdogTimer: Task<Void, Never>?
     var watchdogStops = 0
+    var lastFollow: FollowOutcome?
 
     public init(configuration: SupervisorConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -43,7 +44,7 @@ public actor Supervisor {
             isStandby: files.inspect().isStandby, fastExits: fastExits,
             isCrashLooping: configuration.crashPolicy.isCrashLooping(fastExits: fastExits), restarts: restarts,
             lastExit: lastExit, operation: operation, lastError: lastError, source: source,
-            watchdogDeadline: watchdog.deadline, watchdogStops: watchdogStops)
+            watchdogDeadline: watchdog.deadline, watchdogStops: watchdogStops, lastFollow: lastFollow)
     }
 
     /// First step after the process starts: start the cluster on the volume, or wait for the
@@ -73,7 +74,10 @@ public actor Supervisor {
                     try await apply(BootPlanner.plan(volume: files.inspect(), directive: directive))
                 }
             case .follow(let upstream):
-                try await runExclusive("follow \(upstream.host):\(upstream.port)") { try await follow(upstream) }
+                try await runExclusive("follow \(upstream.host):\(upstream.port)") {
+                    lastFollow = nil
+                    lastFollow = try await follow(upstream)
+                }
             case .restart:
                 // A crash restart already under way answers the request (a second restart would
                 // stop the server that just came back).

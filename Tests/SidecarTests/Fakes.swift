@@ -94,7 +94,10 @@ actor FakeNode: LocalNode {
         update { $0.role = .primary }
     }
 
-    func follow(_ source: SourceServer, timeout: Duration) async throws { events.append("follow") }
+    func follow(_ source: SourceServer, timeout: Duration) async throws -> FollowOutcome? {
+        events.append("follow")
+        return .rewound
+    }
     func restart(timeout: Duration) async throws { events.append("restart") }
 
     func setSynchronousStandbys(_ names: [String]) async throws -> LSN {

@@ -103,11 +103,11 @@ struct SupervisorTests {
             let otherPID = try await other.send(.status).pid
             let repointed = try await other.send(.follow(winner.source))
             #expect(repointed.pid == otherPID, "a streaming standby is re-pointed by a reload, not restarted")
-            #expect(repointed.source == winner.source)
+            #expect(repointed.source == winner.source && repointed.lastFollow == .repointed)
 
             await old.supervisor.boot()
             let rewound = try await old.send(.follow(winner.source))
-            #expect(rewound.isStandby && rewound.state == .running)
+            #expect(rewound.isStandby && rewound.state == .running && rewound.lastFollow == .rewound)
             let lsn = try #require(try await promoted.nodeStatus().currentLSN)
             for pod in [old, other] {
                 let session = try await pod.adminSession()
@@ -139,7 +139,7 @@ struct SupervisorTests {
                 to: URL(fileURLWithPath: old.configuration.dataDirectory + "/global/pg_control"))
             await old.supervisor.boot()
             let status = try await old.send(.follow(winner.source))
-            #expect(status.isStandby && status.state == .running)
+            #expect(status.isStandby && status.state == .running && status.lastFollow == .rebuilt)
             let session = try await old.adminSession()
             #expect(try await eventually { try await session.nodeStatus().walReceiverStatus == "streaming" })
             #expect(!FileManager.default.fileExists(atPath: old.configuration.rebuildMarker))

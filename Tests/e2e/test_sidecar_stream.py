@@ -3,7 +3,8 @@ processes (with their supervisors and PostgreSQL, against the real kube-apiserve
 with Python grpcio (sidecarsatellite.py). Checks the identity and bearer token, heartbeats, every command's
 result on the primary and the refusals on the replica, create database with hostile names and a password that
 logs in, the satellite's fence holding against the election until its unfence, events sent until acknowledged
-(again on every new stream), and that a dead satellite changes nothing for the cluster. One cluster for the whole file; every wait is bounded.
+(again on every new stream), a failover's events (promotion, and the old primary rewound or rebuilt), and that
+a dead satellite changes nothing for the cluster. One cluster for the whole file; every wait is bounded.
 """
 
 from __future__ import annotations
@@ -289,3 +290,33 @@ def test_tls_to_the_satellite(kube_env, bin_path: Path, tmp_path):
     finally:
         cluster.shutdown()
         satellite.stop()
+
+
+PRIMARY_PROMOTED, PRIMARY_DEMOTED, REPLICA_REWOUND, REPLICA_REBUILT = 24, 25, 31, 33
+
+
+def test_a_failover_is_told_to_the_satellite(stream_setup):
+    satellite, cluster, primary, replica, token = stream_setup
+    listener = FakeSatellite(token, port=satellite.port)
+
+    def events_of(pod: str, kind: int) -> list:
+        return [m.event for s in listener.streams if s.identity and s.identity.pod_name == pod
+                for m in s.events if m.event.type == kind]
+
+    try:
+        listener.wait_stream(replica.name, timeout=40)
+        primary.kill_all()
+        promoted = listener.wait(lambda: events_of(replica.name, PRIMARY_PROMOTED), 60, "the promotion event")[0]
+        assert float(promoted.data["failover_seconds"]) > 0 and promoted.severity == 2  # SEVERITY_WARNING
+        won = events_of(replica.name, LEASE_ACQUIRED)[-1]
+        assert won.data["takeover"] == "promote" and replica.name in won.message
+        # The old primary comes back, finds the lease taken and rejoins; its supervisor says how.
+        primary.start()
+        rejoined = listener.wait(
+            lambda: events_of(primary.name, REPLICA_REWOUND) + events_of(primary.name, REPLICA_REBUILT), 120,
+            "the old primary's rejoin event")[0]
+        assert rejoined.data["leader"] == replica.name
+        assert events_of(primary.name, PRIMARY_DEMOTED) or rejoined.type == REPLICA_REBUILT
+        assert wait_for(lambda: cluster.accepts_writes(replica), 10, what="writes on the new primary")
+    finally:
+        listener.stop()

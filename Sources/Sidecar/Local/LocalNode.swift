@@ -15,7 +15,9 @@ public protocol LocalNode: Sendable {
     /// pg_promote, then a CHECKPOINT so that peers can pg_rewind against the new timeline.
     func promote() async throws
     /// Asks the supervisor to make PostgreSQL a standby of `source` (re-point, rewind, rebuild).
-    func follow(_ source: SourceServer, timeout: Duration) async throws
+    /// Makes this member a standby of `source` (re-point, rewind or rebuild); returns how, when
+    /// the supervisor says.
+    func follow(_ source: SourceServer, timeout: Duration) async throws -> FollowOutcome?
     func restart(timeout: Duration) async throws
     /// Sets `synchronous_standby_names` (ALTER SYSTEM + reload) and returns the WAL position
     /// read right after the reload took effect.

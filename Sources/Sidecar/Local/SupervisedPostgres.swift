@@ -138,9 +138,9 @@ public actor SupervisedPostgres: LocalNode {
         }
     }
 
-    public func follow(_ source: SourceServer, timeout: Duration) async throws {
+    public func follow(_ source: SourceServer, timeout: Duration) async throws -> FollowOutcome? {
         drop()
-        try await command(.follow(source), timeout: timeout)
+        return try await command(.follow(source), timeout: timeout).lastFollow
     }
 
     public func restart(timeout: Duration) async throws {
@@ -194,9 +194,11 @@ public actor SupervisedPostgres: LocalNode {
         }
     }
 
-    private func command(_ command: SupervisorCommand, timeout: Duration) async throws {
+    @discardableResult
+    private func command(_ command: SupervisorCommand, timeout: Duration) async throws -> SupervisorStatus {
         let response = try await supervisor.send(command, timeout: timeout)
         if let error = response.error { throw LocalNodeError.supervisor(error) }
+        return response.status
     }
 }
 

@@ -1,5 +1,7 @@
 import Failover
 import PGSwarmAPI
+import Supervisor
+import Synchronization
 
 /// The events a completed decision is worth, for the satellite (`EventOutbox`): the role and
 /// lease changes an operator looks for after the fact. Steady-state decisions (renewals,
@@ -28,12 +30,27 @@ extension SidecarShell {
             events.record(.primaryFenced, .warning, message)
         case .unfenceSelf(.holdingLease):
             events.record(.primaryUnfenced, .info, message)
-        case .follow(let leader, .demote):
-            events.record(.primaryDemoted, .warning, message, data: ["leader": leader])
-        case .follow(let leader, .diverged(let timeline, let leaderTimeline)):
-            events.record(
-                .timelineDiverged, .warning, message,
-                data: ["leader": leader, "timeline": "\(timeline)", "leader_timeline": "\(leaderTimeline)"])
+        case .follow(let leader, let reason):
+            switch reason {
+            case .demote:
+                events.record(.primaryDemoted, .warning, message, data: ["leader": leader])
+            case .diverged(let timeline, let leaderTimeline):
+                events.record(
+                    .timelineDiverged, .warning, message,
+                    data: ["leader": leader, "timeline": "\(timeline)", "leader_timeline": "\(leaderTimeline)"])
+            case .repoint:
+                break
+            }
+            switch lastFollow {
+            case .rewound?:
+                events.record(.replicaRewound, .info, "rewound onto \(leader)'s timeline", data: ["leader": leader])
+            case .rebuilt?:
+                events.record(
+                    .replicaRebuilt, .warning, "rebuilt from a fresh base backup of \(leader)", data: ["leader": leader]
+                )
+            case .unchanged?, .repointed?, nil:
+                break
+            }
         case .repairInPlace(let restart, _):
             events.record(.postgresRestarted, .warning, message, data: ["attempt": "\(restart)"])
         case .releaseLease(.handover(let target, _)):
@@ -41,9 +58,17 @@ extension SidecarShell {
         case .releaseLease(.postgresCannotRecover(_, let restarts)):
             events.record(
                 .leaseLost, .error, message, data: ["reason": "postgres cannot recover", "restarts": "\(restarts)"])
-        case .renewLease, .unfenceSelf(.replicaReads), .follow(_, .repoint), .awaitCatchUp,
+        case .renewLease, .unfenceSelf(.replicaReads), .awaitCatchUp,
             .updateSynchronousStandbys, .finishShutdown, .noAction:
             break
         }
     }
+}
+
+/// Carries the follow step's outcome out of its deadline-bounded closure.
+final class FollowRecord: Sendable {
+    private let outcome = Mutex<FollowOutcome?>(nil)
+
+    func set(_ value: FollowOutcome?) { outcome.withLock { $0 = value } }
+    var value: FollowOutcome? { outcome.withLock { $0 } }
 }

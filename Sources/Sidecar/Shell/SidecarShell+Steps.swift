@@ -24,6 +24,7 @@ extension SidecarShell {
         var readAgain = false
         var completed = true
         unfenceHeldBack = false
+        lastFollow = nil
         await syncWatchdog()
         for step in decision.steps {
             if mayBeWritable, !isFence(step), tenureEnded() {
@@ -92,7 +93,12 @@ extension SidecarShell {
                 return .failure
             }
             let timeout = clock.now().duration(to: deadline)
-            return await attempt("follow \(leader)", deadline) { try await node.follow(source, timeout: timeout) }
+            let outcome = FollowRecord()
+            let result = await attempt("follow \(leader)", deadline) {
+                outcome.set(try await node.follow(source, timeout: timeout))
+            }
+            lastFollow = outcome.value
+            return result
         case .restartPostgres:
             memory.postgresRestartRequested(at: clock.now())
             let timeout = clock.now().duration(to: deadline)

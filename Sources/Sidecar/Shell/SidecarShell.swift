@@ -54,6 +54,8 @@ public actor SidecarShell {
     var satelliteFence: SatelliteFenceHold?
     /// This cycle's plan had its unfence held back by `satelliteFence`.
     var unfenceHeldBack = false
+    /// How this cycle's follow step made us a standby (for the events), if the supervisor said.
+    var lastFollow: FollowOutcome?
 
     public init(
         configuration: SidecarConfiguration, cluster: any ClusterAPI, node: any LocalNode,
