@@ -245,7 +245,9 @@ def test_events_are_sent_until_acknowledged(stream_setup):
     assert all(m.event.id in pending_ids or m.seq > pending[-1].seq for m in second.events), \
         "an acknowledged event was sent again"
 
-    # Once acknowledged, they are not sent again.
+    # Once acknowledged, they are not sent again. (Close only after the sidecar took the
+    # acknowledgements: a stream closed with them still queued here would rightly resend.)
+    wait_for(lambda: primary.status()["eventsWaiting"] == 0, 10, what="the acknowledgements taken")
     satellite.close_stream(primary.name)
     third = satellite.wait(lambda: (s := satellite.stream_of(primary.name)) not in (first, second) and s, 20,
                            "a third stream")
