@@ -107,3 +107,30 @@ struct EventOutboxTests {
         #expect(!recorded.contains { $0.type == .leaseLost || $0.type == .primaryFenced })
     }
 }
+
+@Suite("Blocked failovers")
+struct FailoverBlockTrackerTests {
+    static func decision(_ action: Action) -> Decision {
+        Decision(
+            action: action, steps: [], wakeAt: MonotonicInstant(nanosecondsSinceOrigin: 0), member: "pg-1",
+            leaseName: "pg-leader")
+    }
+
+    static let lagging = decision(
+        .noAction(.ineligible(.lagging(behindBytes: 9_000_000, limit: 1_048_576, reference: "pg-0"))))
+
+    @Test("one event per blocked episode; a new reason or a new episode reports again; election noise never does")
+    func episodes() {
+        var tracker = FailoverBlockTracker()
+        #expect(tracker.observe(Self.lagging) == "lagging")
+        #expect(tracker.observe(Self.lagging) == nil, "the same episode")
+        let behind = Self.decision(.noAction(.ineligible(.timelineBehind(peer: "pg-2", peerTimeline: 4, ours: 3))))
+        #expect(tracker.observe(behind) == "timeline behind")
+        #expect(tracker.observe(Self.decision(.noAction(.following(leader: "pg-2")))) == nil)
+        #expect(tracker.current == nil)
+        #expect(tracker.observe(Self.lagging) == "lagging", "a new episode")
+        let ahead = Self.decision(.noAction(.ineligible(.peerAhead("pg-2", LSN(rawValue: 7)))))
+        #expect(tracker.observe(ahead) == nil && tracker.current == nil)
+        #expect(tracker.observe(Self.decision(.noAction(.ineligible(.primaryStillAlive("pg-0"))))) == nil)
+    }
+}

@@ -3,13 +3,17 @@ processes (with their supervisors and PostgreSQL, against the real kube-apiserve
 with Python grpcio (sidecarsatellite.py). Checks the identity and bearer token, heartbeats, every command's
 result on the primary and the refusals on the replica, create database with hostile names and a password that
 logs in, the satellite's fence holding against the election until its unfence, events sent until acknowledged
-(again on every new stream), a failover's events (promotion, and the old primary rewound or rebuilt), and that
-a dead satellite changes nothing for the cluster. One cluster for the whole file; every wait is bounded.
+(again on every new stream), a failover's events (promotion, and the old primary rewound or rebuilt), a replica
+too far behind refusing to take over and reporting the blocked failover once, and that a dead satellite changes
+nothing for the cluster. One cluster for the whole file; every wait is bounded.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import secrets
+import signal
 import time
 from pathlib import Path
 
@@ -322,3 +326,38 @@ def test_a_failover_is_told_to_the_satellite(stream_setup):
         assert wait_for(lambda: cluster.accepts_writes(replica), 10, what="writes on the new primary")
     finally:
         listener.stop()
+
+
+FAILOVER_BLOCKED = 27
+
+
+def test_a_replica_too_far_behind_reports_the_blocked_failover(stream_setup):
+    satellite, cluster, _, _, token = stream_setup
+    listener = FakeSatellite(token, port=satellite.port)
+    primary = cluster.wait_healthy(60)
+    replica = next(member for member in cluster.members if member is not primary)
+    receiver = replica.query("SELECT pid FROM pg_stat_wal_receiver")[0][0]
+    try:
+        listener.wait_stream(replica.name, timeout=40)
+        # The replica stops receiving; the primary writes well past maxLagOnFailover (1 MiB) and dies.
+        os.kill(receiver, signal.SIGSTOP)
+        with psycopg.connect(primary.dsn(), autocommit=True) as session:
+            session.execute("CREATE TABLE ballast AS SELECT repeat('x', 1000) AS v FROM generate_series(1, 8000)")
+        time.sleep(3)  # the primary publishes its WAL position every retry period (1 s)
+        primary.kill_all()
+        blocked = listener.wait(
+            lambda: [m.event for s in listener.streams if s.identity and s.identity.pod_name == replica.name
+                     for m in s.events if m.event.type == FAILOVER_BLOCKED], 30, "the blocked failover event")
+        assert blocked[0].data["reason"] == "lagging" and blocked[0].severity == 3  # SEVERITY_ERROR
+        assert "more than the 1048576 allowed" in blocked[0].message
+        time.sleep(3)
+        assert len([m for s in listener.streams for m in s.events if m.event.type == FAILOVER_BLOCKED]) == 1, \
+            "one event per blocked episode"
+        assert cluster.primary() is None, "a replica that far behind must not take over"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(receiver, signal.SIGCONT)
+        listener.stop()
+    # The old primary comes back with every write and takes the lease again.
+    primary.start()
+    assert cluster.wait_healthy(90) is primary

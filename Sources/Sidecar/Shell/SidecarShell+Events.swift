@@ -7,6 +7,12 @@ import Synchronization
 /// lease changes an operator looks for after the fact. Steady-state decisions (renewals,
 /// following, waiting) are not events; their summaries stay in the log.
 extension SidecarShell {
+    /// FAILOVER_BLOCKED once per episode (`FailoverBlockTracker`).
+    func noteFailoverBlock(_ decision: Decision) {
+        guard let kind = failoverBlock.observe(decision) else { return }
+        events?.record(.failoverBlocked, .error, decision.summary, data: ["reason": kind])
+    }
+
     func recordEvents(for decision: Decision) {
         guard let events else { return }
         let message = decision.summary

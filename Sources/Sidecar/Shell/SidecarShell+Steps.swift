@@ -17,6 +17,7 @@ extension SidecarShell {
     func execute(_ decision: Decision) async -> MonotonicInstant {
         log(decision)
         lastDecision = decision
+        noteFailoverBlock(decision)
         let freeSince = leaseFreeSince(decision)
         // Whether PostgreSQL may accept writes as the plan goes: as observed, until a step of
         // this plan fences it, promotes it or lifts its fence.

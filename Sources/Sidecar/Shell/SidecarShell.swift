@@ -56,6 +56,8 @@ public actor SidecarShell {
     var unfenceHeldBack = false
     /// How this cycle's follow step made us a standby (for the events), if the supervisor said.
     var lastFollow: FollowOutcome?
+    /// Whether the election is blocked for this member, and why (one event per episode).
+    var failoverBlock = FailoverBlockTracker()
 
     public init(
         configuration: SidecarConfiguration, cluster: any ClusterAPI, node: any LocalNode,
