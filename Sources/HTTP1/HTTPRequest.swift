@@ -69,6 +69,26 @@ public enum HTTPVersion: String, Sendable, Equatable {
 
 /// Percent-decoding (RFC 3986 §2.1) that refuses malformed escapes and invalid UTF-8.
 public enum PercentDecoding {
+    /// Percent-encodes every byte except RFC 3986 unreserved characters (letters, digits,
+    /// `-._~`), so any text (selectors with `=`, `!`, `(`, `,`, spaces) survives as one query value.
+    public static func encode(_ text: some StringProtocol) -> String {
+        let digits = Array("0123456789ABCDEF".unicodeScalars)
+        var encoded = String.UnicodeScalarView()
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
+                encoded.append(Unicode.Scalar(byte))
+            default:
+                encoded.append("%")
+                encoded.append(digits[Int(byte >> 4)])
+                encoded.append(digits[Int(byte & 0x0F)])
+            }
+        }
+        return String(encoded)
+    }
+
     public static func decode(_ text: some StringProtocol, plusIsSpace: Bool = false) -> String? {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import HTTP1
 
 /// An answer read in full.
 struct HTTPReply: Sendable {
@@ -7,7 +8,7 @@ struct HTTPReply: Sendable {
     var body: Data
 
     func header(_ name: String) -> String? {
-        headers.first { $0.key.lowercased() == name.lowercased() }?.value
+        headers.first { $0.key.caseInsensitiveEquals(name) }?.value
     }
 }
 
