@@ -43,7 +43,7 @@ extension HTTP2Session {
             }
         } onCancel: {
             // Waking everyone is harmless: the others simply look again.
-            withState { $0.wakeCapacityWaiters() }
+            withStateFromCancellation { $0.wakeCapacityWaiters() }
         }
         try Task.checkCancellation()
     }
@@ -94,7 +94,7 @@ extension HTTP2Session {
                 }
             }
         } onCancel: {
-            withState { state in
+            withStateFromCancellation { state in
                 let waiter = state.slots[id]?.sendWaiter
                 state.slots[id]?.sendWaiter = nil
                 state.streamsAwaitingSendRoom.remove(id)
@@ -168,7 +168,7 @@ extension HTTP2Session {
                 }
             }
         } onCancel: {
-            withState { state in
+            withStateFromCancellation { state in
                 let waiter = state.slots[id]?.partWaiter
                 state.slots[id]?.partWaiter = nil
                 waiter?.resume(throwing: CancellationError())

@@ -121,7 +121,7 @@ final class HTTP2Session: Sendable {
                         self.withState { $0.awaitReaderEnd(continuation) }
                     }
                 } onCancel: {
-                    self.withState { $0.stopAwaitingReaderEnd() }
+                    self.withStateFromCancellation { $0.stopAwaitingReaderEnd() }
                 }
             }
             group.addTask {
@@ -147,7 +147,7 @@ final class HTTP2Session: Sendable {
                 }
             }
         } onCancel: {
-            withState { $0.markClosed(GRPCStatus(.unavailable, "connection cancelled")) }
+            withStateFromCancellation { $0.markClosed(GRPCStatus(.unavailable, "connection cancelled")) }
         }
     }
 
@@ -198,6 +198,27 @@ extension HTTP2Session {
             callback()
         }
         return result
+    }
+
+    /// `withState` for task cancellation handlers.
+    ///
+    /// Swift runs a cancellation handler holding the cancelled task's status lock, while
+    /// `withState` bodies resume continuations under the session lock, and resuming a task takes
+    /// its status lock. A handler that waited for the session lock could therefore deadlock with
+    /// a body resuming the very task being cancelled (seen in CI). So the handler takes the
+    /// session lock only if it is free; otherwise the change runs a moment later from a task of
+    /// its own. Every handler body only wakes or fails waiters, which is as right later as now.
+    func withStateFromCancellation(_ body: @escaping @Sendable (inout SessionState) -> Void) {
+        let callbacks = state.withLockIfAvailable { (state) -> [@Sendable () -> Void] in
+            body(&state)
+            defer { state.pendingCallbacks.removeAll() }
+            return state.pendingCallbacks
+        }
+        guard let callbacks else {
+            Task { self.withState(body) }
+            return
+        }
+        for callback in callbacks { callback() }
     }
 
     /// Calls `onAbort` if the stream is reset or the connection dies before the call ends
