@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "ChildProcesses", dependencies: ["CPosixShims", "PosixThreads"], swiftSettings: strict),
         .target(
             name: "Postgres",
-            dependencies: ["CLibPQ", "CPosixShims", "ChildProcesses", "PosixThreads", "TextBasics", logging],
+            dependencies: ["COpenSSL", "CPosixShims", "ChildProcesses", "PosixThreads", "TextBasics", logging],
             swiftSettings: strict),
 
         // Sockets, epoll event loop and TLS (no SwiftNIO); HTTP/2 and HPACK as a sans-I/O engine.
@@ -69,12 +69,12 @@ let package = Package(
             swiftSettings: strict),
         .target(name: "DaemonSupport", dependencies: [argumentParser, logging], swiftSettings: strict),
         // HTTP/1.1 server (sans-I/O parser + Transport sockets) for central's REST API.
-        .target(name: "HTTP1", dependencies: ["Transport", logging], swiftSettings: strict),
+        .target(name: "HTTP1", dependencies: ["TextBasics", "Transport", logging], swiftSettings: strict),
         // Central's logic: metadata store, registry, stream-facing services, REST API, gRPC wiring.
         .target(
             name: "Central",
             dependencies: [
-                "HTTP1", "Postgres", "PGSwarmAPI", "COpenSSL", "Transport", "GRPC", "PGSwarmRPC", logging,
+                "HTTP1", "Postgres", "PGSwarmAPI", "COpenSSL", "TextBasics", "Transport", "GRPC", "PGSwarmRPC", logging,
                 swiftProtobuf,
             ],
             swiftSettings: strict),
@@ -112,8 +112,8 @@ let package = Package(
         .executableTarget(
             name: "failover-sidecar",
             dependencies: [
-                "DaemonSupport", "Failover", "GRPC", "HTTP1", "Kube", "PGSwarmAPI", "Postgres", "Sidecar", "Supervisor",
-                "TextBasics", "Transport", argumentParser, logging, swiftProtobuf,
+                "CPosixShims", "DaemonSupport", "Failover", "GRPC", "HTTP1", "Kube", "PGSwarmAPI", "Postgres", "Sidecar",
+                "Supervisor", "TextBasics", "Transport", argumentParser, logging, swiftProtobuf,
             ],
             swiftSettings: strict),
         .executableTarget(
@@ -175,7 +175,7 @@ let package = Package(
         .testTarget(
             name: "PGSwarmAPITests", dependencies: ["PGSwarmAPI", "GRPCInteropAPI", swiftProtobuf],
             swiftSettings: strict),
-        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "Transport"], swiftSettings: strict),
+        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "TextBasics", "Transport"], swiftSettings: strict),
         .testTarget(
             name: "CentralTests",
             dependencies: [

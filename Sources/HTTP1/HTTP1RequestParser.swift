@@ -1,3 +1,5 @@
+import TextBasics
+
 /// A sans-I/O HTTP/1.1 request parser (RFC 9112): bytes in, requests out.
 ///
 /// Feed whatever the socket delivered with `append`, then call `next()` until it returns nil

@@ -1,3 +1,5 @@
+import TextBasics
+
 /// A sans-I/O HTTP/1.1 response parser (RFC 9112) for one request's response: bytes in, events
 /// out.
 ///

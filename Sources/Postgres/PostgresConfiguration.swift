@@ -1,6 +1,6 @@
 /// How to reach a PostgreSQL server and how patient to be with it.
 public struct PostgresConfiguration: Sendable {
-    /// A libpq conninfo string (`host=... port=... dbname=...`) or URL (`postgresql://...`).
+    /// A connection string as libpq reads it: conninfo (`host=... port=... dbname=...`) or URL (`postgresql://...`).
     /// Kept private to this module's connect path: it may contain a password and is never logged.
     public var connectionString: String
     /// Seconds to establish the connection (TCP, TLS, authentication and session setup).

@@ -3,7 +3,7 @@ import Synchronization
 
 /// One PostgreSQL session, on a thread of its own.
 ///
-/// The actor runs on a `DedicatedThreadExecutor`, so libpq's blocking calls never occupy Swift's
+/// The actor runs on a `DedicatedThreadExecutor`, so the session's blocking socket calls never occupy Swift's
 /// cooperative pool. Use `query` from async code (it honours task cancellation); inside
 /// `transaction`, the body runs synchronously on the connection and calls `execute`, so no other
 /// caller's statement can interleave with the transaction.
@@ -12,7 +12,7 @@ public actor PostgresConnection {
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     private let configuration: PostgresConfiguration
-    private var connection: LibPQConnection?
+    private var connection: WireConnection?
     private nonisolated let wake = WakeSignal()
     private nonisolated let closed = Atomic<Bool>(false)
     private var transactionDepth = 0
@@ -48,7 +48,7 @@ public actor PostgresConnection {
     private func open() throws {
         wake.reset()
         if Task.isCancelled { throw PostgresError.cancelled }
-        let opened = try LibPQConnection.connect(configuration, wake: wake)
+        let opened = try WireConnection.connect(configuration, wake: wake)
         connection = opened
         backendPID = opened.backendPID
         serverVersion = opened.serverVersion
@@ -121,7 +121,7 @@ public actor PostgresConnection {
         }
     }
 
-    /// The SQL text of `query` with identifiers and literals escaped by libpq.
+    /// The SQL text of `query` with identifiers and literals escaped as libpq escapes them.
     public func render(_ query: PostgresQuery) throws -> String {
         let connection = try openConnection()
         var sql = ""
@@ -185,7 +185,7 @@ public actor PostgresConnection {
             sql: sql, parameters: parameters, deadline: deadline, timeoutSeconds: timeoutSeconds)
     }
 
-    private func openConnection() throws -> LibPQConnection {
+    private func openConnection() throws -> WireConnection {
         guard let connection, connection.isOpen else {
             close()
             throw PostgresError.connectionClosed(message: "connection is closed")

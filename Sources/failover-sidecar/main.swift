@@ -1,4 +1,5 @@
 import ArgumentParser
+import CPosixShims
 import DaemonSupport
 import Logging
 
@@ -9,5 +10,9 @@ struct FailoverSidecar: AsyncParsableCommand {
         abstract: "pg-swarm per-pod failover: Lease election, fencing, promotion and recovery.",
         subcommands: [Run.self, Supervise.self])
 }
+
+// Runs in every PostgreSQL pod, twice (sidecar and supervisor): the relocation table the dynamic
+// linker has finished with need not stay resident.
+_ = pgswarm_release_relocation_table()
 
 await runCommandLine(FailoverSidecar.self, name: "failover-sidecar")

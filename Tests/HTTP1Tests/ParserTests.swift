@@ -1,5 +1,6 @@
 import HTTP1
 import Testing
+import TextBasics
 
 private func parse(_ text: String, limits: HTTP1Limits = HTTP1Limits()) throws -> [HTTP1RequestParser.Output] {
     var parser = HTTP1RequestParser(limits: limits)

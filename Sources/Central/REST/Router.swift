@@ -1,3 +1,5 @@
+import TextBasics
+
 public import HTTP1
 
 /// A route handler.

@@ -1,4 +1,5 @@
 import Foundation
+import TextBasics
 public import HTTP1
 
 /// Serves the dashboard's files from a folder, with a built-in page when there is none yet.

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import HTTP1
+import TextBasics
 
 /// One API call before it becomes a URLRequest. `path` starts with `/api` or `/apis`.
 struct APIRequest: Sendable {

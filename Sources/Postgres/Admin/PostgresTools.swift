@@ -139,7 +139,7 @@ public struct PostgresTools: Sendable {
             "PATH": binDirectory + ":/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
             "HOME": homeDirectory(of: user) ?? "/tmp",
         ]
-        let secrets = try PasswordFile(for: source, readableBy: user)
+        let secrets = try TemporaryPasswordFile(for: source, readableBy: user)
         defer { secrets?.remove() }
         if let secrets { environment["PGPASSFILE"] = secrets.path }
         let spec = ProcessSpec(
@@ -159,7 +159,7 @@ private func homeDirectory(of user: String?) -> String? {
 }
 
 /// A `.pgpass` file with one entry, in a private directory, removed after use.
-private struct PasswordFile {
+private struct TemporaryPasswordFile {
     let directory: String
     var path: String { directory + "/pgpass" }
 
