@@ -112,7 +112,8 @@ let package = Package(
         .executableTarget(
             name: "failover-sidecar",
             dependencies: [
-                "CPosixShims", "DaemonSupport", "Failover", "GRPC", "HTTP1", "Kube", "PGSwarmAPI", "Postgres", "Sidecar",
+                "CPosixShims", "DaemonSupport", "Failover", "GRPC", "HTTP1", "Kube", "PGSwarmAPI", "Postgres",
+                "Sidecar",
                 "Supervisor", "TextBasics", "Transport", argumentParser, logging, swiftProtobuf,
             ],
             swiftSettings: strict),

@@ -111,6 +111,14 @@ public actor PostgresTestNode {
         try writeConfiguration()
     }
 
+    /// Writes `contents` to conf/`name`, readable only by the server's user (as a TLS key must
+    /// be); returns its path.
+    public func writeConfigurationFile(named name: String, contents: String) throws -> String {
+        let path = configDirectory + "/" + name
+        try write(contents, to: path)
+        return path
+    }
+
     private func write(_ text: String, to path: String) throws {
         try text.write(toFile: path, atomically: false, encoding: .utf8)
         chmod(path, 0o600)

@@ -195,7 +195,8 @@ struct ConnectionParameters: Equatable {
         try refuse("sslnegotiation", unless: ["postgres"])
         for keyword in ["service", "sslcrl", "sslcrldir", "sslpassword", "requirepeer", "require_auth"]
         where self[keyword] != nil {
-            throw .invalidArgument("the connection option \"\(keyword)\" is not supported by pg-swarm's PostgreSQL client")
+            throw .invalidArgument(
+                "the connection option \"\(keyword)\" is not supported by pg-swarm's PostgreSQL client")
         }
     }
 
@@ -213,7 +214,9 @@ struct ConnectionParameters: Equatable {
     /// The hosts to try in order (`host=a,b port=1,2`); a single port applies to every host.
     func endpoints() throws(PostgresError) -> [Endpoint] {
         let hosts = (self["hostaddr"] ?? self["host"] ?? "/var/run/postgresql")
-            .split(separator: ",", omittingEmptySubsequences: false).map { $0.isEmpty ? "/var/run/postgresql" : String($0) }
+            .split(separator: ",", omittingEmptySubsequences: false).map {
+                $0.isEmpty ? "/var/run/postgresql" : String($0)
+            }
         let portTexts = (self["port"] ?? "5432").split(separator: ",", omittingEmptySubsequences: false)
         guard portTexts.count == 1 || portTexts.count == hosts.count else {
             throw .invalidArgument("could not match \(portTexts.count) port numbers to \(hosts.count) hosts")

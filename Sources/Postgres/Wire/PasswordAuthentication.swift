@@ -16,12 +16,15 @@ func md5PasswordResponse(user: String, password: String, salt: [UInt8]) -> Strin
 struct SCRAMClient {
     private let password: [UInt8]
     private let clientNonce: String
-    private var clientFirstBare: String { "n=,r=\(clientNonce)" }
+    private let user: String
+    private var clientFirstBare: String { "n=\(user),r=\(clientNonce)" }
     private var expectedServerSignature: [UInt8]?
 
-    /// `nonce` is for tests; by default 18 random bytes, base64.
-    init(password: String, nonce: String? = nil) {
+    /// `nonce` and `user` are for tests (RFC 7677's example); by default 18 random bytes, base64,
+    /// and the empty name PostgreSQL expects.
+    init(password: String, nonce: String? = nil, user: String = "") {
         self.password = Array(password.utf8)
+        self.user = user
         clientNonce = nonce ?? Data(randomBytes(18)).base64EncodedString()
     }
 

@@ -65,7 +65,8 @@ final class WireConnection {
                     return connection
                 }
                 connection.finish()
-                failures.append("server at \(endpoint.host):\(endpoint.port) is not \(parameters["target_session_attrs"]!)")
+                failures.append(
+                    "server at \(endpoint.host):\(endpoint.port) is not \(parameters["target_session_attrs"]!)")
             } catch PostgresError.connectionFailed(let message) {
                 failures.append(message)
             } catch PostgresError.connectionClosed(let message) {
@@ -83,7 +84,8 @@ final class WireConnection {
         let keepalives = parameters["keepalives"] != "0"
         let socket = try WireSocket.connect(
             to: endpoint, keepalives: keepalives, wake: wake, deadline: deadline, timeout: timeout)
-        let connection = WireConnection(socket: socket, endpoint: endpoint, wake: wake, cancelGrace: configuration.cancelGrace)
+        let connection = WireConnection(
+            socket: socket, endpoint: endpoint, wake: wake, cancelGrace: configuration.cancelGrace)
         do {
             if !endpoint.isUnixSocket && tls.mode != .disable {
                 try connection.negotiateTLS(tls, parameters: parameters, deadline: deadline, timeout: timeout)
@@ -92,13 +94,15 @@ final class WireConnection {
             let database = parameters["dbname"] ?? user
             var startup = [("user", user), ("database", database), ("client_encoding", "UTF8")]
             let applicationName =
-                parameters["application_name"] ?? (configuration.applicationName.isEmpty
+                parameters["application_name"]
+                ?? (configuration.applicationName.isEmpty
                     ? parameters["fallback_application_name"] : configuration.applicationName)
             if let applicationName { startup.append(("application_name", applicationName)) }
             if let options = parameters["options"] { startup.append(("options", options)) }
             try socket.write(FrontendMessage.startup(startup), until: deadline, timeout: timeout)
             try connection.authenticate(
-                user: user, database: database, parameters: parameters, home: home, deadline: deadline, timeout: timeout)
+                user: user, database: database, parameters: parameters, home: home, deadline: deadline, timeout: timeout
+            )
             return connection
         } catch let error as PostgresError {
             connection.finish()
@@ -146,7 +150,9 @@ final class WireConnection {
                 context: context, serverName: parameters["sslsni"] == "0" ? nil : name,
                 verifyName: tls.verifyHostName ? name : nil, deadline: deadline, timeout: timeout)
         case UInt8(ascii: "N"):
-            if tls.mode == .require { throw PostgresError.connectionClosed(message: "server does not support SSL, but SSL was required") }
+            if tls.mode == .require {
+                throw PostgresError.connectionClosed(message: "server does not support SSL, but SSL was required")
+            }
         default:
             throw PostgresError.connectionClosed(message: "received invalid response to SSL negotiation")
         }
@@ -181,7 +187,9 @@ final class WireConnection {
             case .authentication(.sasl(let mechanisms)):
                 guard mechanisms.contains("SCRAM-SHA-256") else {
                     throw PostgresError.connectionClosed(
-                        message: "none of the server's SASL authentication mechanisms (\(mechanisms.joined(separator: ", "))) are supported")
+                        message:
+                            "none of the server's SASL authentication mechanisms (\(mechanisms.joined(separator: ", "))) are supported"
+                    )
                 }
                 let client = SCRAMClient(password: try password())
                 scram = client
@@ -189,12 +197,16 @@ final class WireConnection {
                     FrontendMessage.saslInitialResponse(mechanism: "SCRAM-SHA-256", data: client.firstMessage),
                     until: deadline, timeout: timeout)
             case .authentication(.saslContinue(let data)):
-                guard var client = scram else { throw PostgresError.connectionClosed(message: "unexpected SASL message") }
+                guard var client = scram else {
+                    throw PostgresError.connectionClosed(message: "unexpected SASL message")
+                }
                 let answer = try client.answer(serverFirst: data)
                 scram = client
                 try send(FrontendMessage.saslResponse(answer), until: deadline, timeout: timeout)
             case .authentication(.saslFinal(let data)):
-                guard let client = scram else { throw PostgresError.connectionClosed(message: "unexpected SASL message") }
+                guard let client = scram else {
+                    throw PostgresError.connectionClosed(message: "unexpected SASL message")
+                }
                 try client.verify(serverFinal: data)
             case .authentication(.unsupported(let code)):
                 throw PostgresError.connectionClosed(
@@ -244,7 +256,8 @@ final class WireConnection {
             throw PostgresError.invalidArgument("too many parameters (at most \(Int16.max))")
         }
         wake.reset()
-        let message = parameters.map { FrontendMessage.extendedQuery(sql, parameters: $0) } ?? FrontendMessage.query(sql)
+        let message =
+            parameters.map { FrontendMessage.extendedQuery(sql, parameters: $0) } ?? FrontendMessage.query(sql)
         let timeout = { PostgresError.queryTimeout(seconds: timeoutSeconds ?? 0) }
         do {
             try send(message, until: deadline, timeout: timeout)
@@ -298,7 +311,8 @@ final class WireConnection {
             case .dataRow(let row):
                 guard row.count == columns.names.count else {
                     finish()
-                    throw PostgresError.connectionClosed(message: "row with \(row.count) columns, expected \(columns.names.count)")
+                    throw PostgresError.connectionClosed(
+                        message: "row with \(row.count) columns, expected \(columns.names.count)")
                 }
                 values += row
                 rowCount += 1
@@ -307,7 +321,10 @@ final class WireConnection {
                 let rows = (0..<rowCount).map { row in
                     PostgresRow(columns: columns, values: values[(row * width)..<((row + 1) * width)])
                 }
-                record(.success(PostgresResult(columns: columns, rows: rows, affectedRows: Self.affectedRows(tag), commandTag: tag)))
+                record(
+                    .success(
+                        PostgresResult(
+                            columns: columns, rows: rows, affectedRows: Self.affectedRows(tag), commandTag: tag)))
                 columns = PostgresColumns(names: [], types: [])
                 values = []
                 rowCount = 0
@@ -322,7 +339,8 @@ final class WireConnection {
             case .readyForQuery:
                 if let interruption { throw interruption }
                 guard let outcome else {
-                    return PostgresResult(columns: .init(names: [], types: []), rows: [], affectedRows: 0, commandTag: "")
+                    return PostgresResult(
+                        columns: .init(names: [], types: []), rows: [], affectedRows: 0, commandTag: "")
                 }
                 return try outcome.get()
             default:
@@ -352,20 +370,9 @@ final class WireConnection {
 
     // MARK: Escaping
 
-    /// `"name"` with inner quotes doubled (`PQescapeIdentifier`).
-    func escapeIdentifier(_ name: String) throws -> String {
-        guard !name.utf8.contains(0) else { throw PostgresError.invalidArgument("identifier contains a NUL byte") }
-        guard !name.isEmpty else { throw PostgresError.invalidArgument("empty identifier") }
-        return "\"" + Self.doubling(["\""], in: name) + "\""
-    }
+    func escapeIdentifier(_ name: String) throws -> String { try WireEscaping.identifier(name) }
 
-    /// `'text'` with quotes doubled; with backslashes doubled and an ` E` prefix when it has any
-    /// (`PQescapeLiteral`), so the result is right whatever `standard_conforming_strings` says.
-    func escapeLiteral(_ text: String) throws -> String {
-        guard !text.utf8.contains(0) else { throw PostgresError.invalidArgument("literal contains a NUL byte") }
-        let quoted = "'" + Self.doubling(["'", "\\"], in: text) + "'"
-        return text.contains("\\") ? " E" + quoted : quoted
-    }
+    func escapeLiteral(_ text: String) throws -> String { try WireEscaping.literal(text) }
 
     // MARK: Messages
 
@@ -426,17 +433,6 @@ final class WireConnection {
 
     // MARK: Pure helpers
 
-    /// `text` with every one of `characters` written twice.
-    static func doubling(_ characters: Set<Character>, in text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count + 2)
-        for character in text {
-            result.append(character)
-            if characters.contains(character) { result.append(character) }
-        }
-        return result
-    }
-
     static func serverError(_ fields: [UInt8: String]) -> PostgresError.ServerError {
         func field(_ code: Character) -> String? { fields[code.asciiValue!] }
         return .init(
@@ -447,7 +443,8 @@ final class WireConnection {
     /// The row count in a command tag (`INSERT 0 5`, `UPDATE 3`, `SELECT 2`), as `PQcmdTuples`.
     static func affectedRows(_ tag: String) -> Int {
         let words = tag.split(separator: " ")
-        guard let verb = words.first, ["INSERT", "UPDATE", "DELETE", "SELECT", "MOVE", "FETCH", "COPY", "MERGE"].contains(verb),
+        guard let verb = words.first,
+            ["INSERT", "UPDATE", "DELETE", "SELECT", "MOVE", "FETCH", "COPY", "MERGE"].contains(verb),
             words.count >= 2, let count = Int(words[words.count - 1])
         else { return 0 }
         return count
@@ -462,6 +459,36 @@ final class WireConnection {
         if major >= 10 { return major * 10000 + (numbers.count > 1 ? numbers[1] : 0) }
         return major * 10000 + (numbers.count > 1 ? numbers[1] * 100 : 0) + (numbers.count > 2 ? numbers[2] : 0)
     }
+}
+
+/// Quoting as libpq's `PQescapeIdentifier` and `PQescapeLiteral` do it.
+enum WireEscaping {
+    /// `"name"` with inner quotes doubled.
+    static func identifier(_ name: String) throws(PostgresError) -> String {
+        guard !name.utf8.contains(0) else { throw .invalidArgument("identifier contains a NUL byte") }
+        guard !name.isEmpty else { throw .invalidArgument("empty identifier") }
+        return "\"" + doubling(["\""], in: name) + "\""
+    }
+
+    /// `'text'` with quotes doubled; with backslashes doubled and an ` E` prefix when it has any,
+    /// so the result is right whatever `standard_conforming_strings` says.
+    static func literal(_ text: String) throws(PostgresError) -> String {
+        guard !text.utf8.contains(0) else { throw .invalidArgument("literal contains a NUL byte") }
+        let quoted = "'" + doubling(["'", "\\"], in: text) + "'"
+        return text.contains("\\") ? " E" + quoted : quoted
+    }
+
+    /// `text` with every one of `characters` written twice.
+    static func doubling(_ characters: Set<Character>, in text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count + 2)
+        for character in text {
+            result.append(character)
+            if characters.contains(character) { result.append(character) }
+        }
+        return result
+    }
+
 }
 
 extension ConnectionParameters {

@@ -44,7 +44,9 @@ final class WireSocket {
         let status = getaddrinfo(endpoint.host, String(endpoint.port), &hints, &list)
         guard status == 0, let list else {
             throw PostgresError.connectionFailed(
-                message: "could not translate host name \"\(endpoint.host)\" to address: \(String(cString: gai_strerror(status)))")
+                message:
+                    "could not translate host name \"\(endpoint.host)\" to address: \(String(cString: gai_strerror(status)))"
+            )
         }
         defer { freeaddrinfo(list) }
         var failures: [String] = []
@@ -54,7 +56,8 @@ final class WireSocket {
             let socket = try WireSocket.open(family: info.pointee.ai_family, wake: wake)
             do {
                 try socket.finishConnect(
-                    address: info.pointee.ai_addr, length: info.pointee.ai_addrlen, deadline: deadline, timeout: timeout)
+                    address: info.pointee.ai_addr, length: info.pointee.ai_addrlen, deadline: deadline, timeout: timeout
+                )
                 socket.configureTCP(keepalives: keepalives)
                 return socket
             } catch let error as PostgresError {
@@ -95,13 +98,15 @@ final class WireSocket {
                 }
             }
         } catch PostgresError.connectionFailed(let message) {
-            throw PostgresError.connectionFailed(message: "connection to server on socket \"\(path)\" failed: \(message)")
+            throw PostgresError.connectionFailed(
+                message: "connection to server on socket \"\(path)\" failed: \(message)")
         }
         return socket
     }
 
     private static func open(family: Int32, wake: WakeSignal) throws -> WireSocket {
-        let descriptor = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        let descriptor = socket(
+            family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         guard descriptor >= 0 else { throw PostgresError.connectionFailed(message: "socket: \(errnoText())") }
         return WireSocket(descriptor: descriptor, wake: wake)
     }
@@ -137,9 +142,10 @@ final class WireSocket {
 
     /// Runs the TLS handshake over the connected socket. `verifyName` (verify-full) is checked
     /// against the certificate; `context` decides whether the chain is verified at all.
-    func startTLS(context: WireTLSContext, serverName: String?, verifyName: String?, deadline: Deadline,
-        timeout: () -> PostgresError) throws
-    {
+    func startTLS(
+        context: WireTLSContext, serverName: String?, verifyName: String?, deadline: Deadline,
+        timeout: () -> PostgresError
+    ) throws {
         guard let ssl = SSL_new(context.pointer) else {
             throw PostgresError.connectionFailed(message: "SSL_new: \(WireTLSContext.lastError())")
         }
