@@ -172,7 +172,8 @@ let package = Package(
                 swiftProtobuf,
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ], swiftSettings: strict),
-        .testTarget(name: "ChildProcessesTests", dependencies: ["ChildProcesses"], swiftSettings: strict),
+        .testTarget(
+            name: "ChildProcessesTests", dependencies: ["ChildProcesses", "CPosixShims"], swiftSettings: strict),
         .testTarget(
             name: "PGSwarmAPITests", dependencies: ["PGSwarmAPI", "GRPCInteropAPI", swiftProtobuf],
             swiftSettings: strict),

@@ -55,9 +55,17 @@ static int find_relocation_table(struct dl_phdr_info *info, size_t size, void *d
     return 1;
 }
 
-size_t pgswarm_release_relocation_table(void) {
+int pgswarm_find_relocation_table(uintptr_t *start, size_t *size) {
     struct relocation_table table = {0, 0};
     dl_iterate_phdr(find_relocation_table, &table);
+    *start = table.start;
+    *size = table.size;
+    return table.size > 0;
+}
+
+size_t pgswarm_release_relocation_table(void) {
+    struct relocation_table table = {0, 0};
+    if (!pgswarm_find_relocation_table(&table.start, &table.size)) return 0;
     uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
     uintptr_t first = (table.start + page - 1) & ~(page - 1);
     uintptr_t end = (table.start + table.size) & ~(page - 1);

@@ -3,6 +3,7 @@
 #define PGSWARM_POSIX_SHIMS_H
 
 #include <pthread.h>
+#include <stdint.h>
 #include <spawn.h>
 #include <sys/types.h>
 
@@ -28,5 +29,8 @@ int pgswarm_pthread_setname(pthread_t thread, const char *name);
 /// Only whole pages inside the table are dropped. Returns the bytes released (0 when the table
 /// cannot be found or is too small). Call after the dynamic linker is done: from main.
 size_t pgswarm_release_relocation_table(void);
+
+/// Where the executable's relocation table is in memory; 0 if it cannot be found (for tests).
+int pgswarm_find_relocation_table(uintptr_t *start, size_t *size);
 
 #endif

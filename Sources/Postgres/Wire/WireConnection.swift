@@ -300,6 +300,8 @@ final class WireConnection {
                     continue
                 default:
                     finish()
+                    // A server that ends the session (terminated, shutting down) says why first.
+                    if case .failure(let reason) = outcome { throw reason }
                     throw error
                 }
             }
