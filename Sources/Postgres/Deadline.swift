@@ -1,6 +1,6 @@
 import Glibc
 
-/// A point on the monotonic clock (CLOCK_MONOTONIC), for I/O waits in the libpq shell.
+/// A point on the monotonic clock (CLOCK_MONOTONIC), for the wire client's I/O waits.
 struct Deadline: Comparable {
     let nanoseconds: UInt64
 

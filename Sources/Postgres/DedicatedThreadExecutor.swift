@@ -4,8 +4,8 @@ import Synchronization
 
 /// A serial executor that runs every job on one thread of its own.
 ///
-/// libpq calls block. An actor that uses this executor runs its methods, and therefore its libpq
-/// calls, on that thread, so Swift's cooperative pool is never blocked. The thread ends after
+/// A session's socket calls block. An actor that uses this executor runs its methods, and therefore
+/// those calls, on that thread, so Swift's cooperative pool is never blocked. The thread ends after
 /// `shutdown()` once the queued jobs have run.
 final class DedicatedThreadExecutor: SerialExecutor, Sendable {
     private struct Queue {

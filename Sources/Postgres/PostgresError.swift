@@ -28,7 +28,7 @@ public struct SQLState: RawRepresentable, Hashable, Sendable, CustomStringConver
     public var description: String { rawValue }
 }
 
-/// Everything the Postgres layer can fail with. Messages come from the server or libpq and never
+/// Everything the Postgres layer can fail with. Messages come from the server or the client and never
 /// contain the conninfo (which may hold a password).
 public enum PostgresError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The server answered with an error.

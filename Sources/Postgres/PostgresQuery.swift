@@ -3,8 +3,8 @@
 /// Built with string interpolation: `"SELECT * FROM satellites WHERE id = \(id)"` sends `$1` and
 /// binds `id`. Object names that SQL cannot take as parameters (roles, databases in utility
 /// statements) go through `\(identifier: name)`, and the rare literal that cannot be a parameter
-/// (a password in `CREATE ROLE`) through `\(literal: text)`; both are escaped by libpq on the
-/// connection that runs the statement (`PQescapeIdentifier` / `PQescapeLiteral`).
+/// (a password in `CREATE ROLE`) through `\(literal: text)`; both are escaped as libpq's
+/// `PQescapeIdentifier` / `PQescapeLiteral` escape them (`WireEscaping`).
 public struct PostgresQuery: Sendable, Hashable, ExpressibleByStringInterpolation, CustomStringConvertible {
     enum Segment: Sendable, Hashable {
         case sql(String)
@@ -71,12 +71,12 @@ public struct PostgresQuery: Sendable, Hashable, ExpressibleByStringInterpolatio
             }
         }
 
-        /// An object name (role, database, table, slot), quoted by libpq.
+        /// An object name (role, database, table, slot), quoted as an identifier.
         public mutating func appendInterpolation(identifier: String) {
             segments.append(.identifier(identifier))
         }
 
-        /// A string literal for places SQL does not accept parameters, quoted by libpq.
+        /// A string literal for places SQL does not accept parameters, quoted as a literal.
         public mutating func appendInterpolation(literal: String) {
             segments.append(.literal(literal))
         }

@@ -104,11 +104,13 @@ public actor Supervisor {
         }
     }
 
-    /// SIGTERM: a primary waits (up to `grace`) for the sidecar to finish its handover, then
-    /// PostgreSQL stops with a fast shutdown.
+    /// SIGTERM: a running primary waits (up to `grace`) for the sidecar to finish its handover,
+    /// then PostgreSQL stops with a fast shutdown. With no server running (still waiting for a
+    /// bootstrap directive, or crashed) there is nothing to hand over: it stops at once.
     public func shutdown(grace: Duration) async {
+        let volume = files.inspect()
+        let isPrimary = server != nil && volume.hasCluster && !volume.isStandby
         state = .shuttingDown
-        let isPrimary = !files.inspect().isStandby
         let deadline = ContinuousClock.now + grace
         while isPrimary, !shutdownReleased, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(50))

@@ -165,4 +165,24 @@ struct SupervisorShutdownTests {
             #expect(state == "shut down")
         }
     }
+
+    /// A pod deleted before its cluster exists must not sit out the whole handover grace period.
+    @Test("without a running server there is no handover to wait for")
+    func shutdownWithoutServer() async throws {
+        try await withPods(["pg-0"]) { pods in
+            let pod = pods[0]
+            let waiting = try await pod.send(.status)
+            #expect(waiting.state == .awaitingDirective)
+            let stopping = Task { await pod.supervisor.shutdown(grace: .seconds(3600)) }
+            // Any wait for a handover would last the hour of grace; 20 s tells the two apart.
+            var state = try await pod.send(.status).state
+            for _ in 0..<200 where state != .stopped {
+                try await Task.sleep(for: .milliseconds(100))
+                state = try await pod.send(.status).state
+            }
+            #expect(state == .stopped, "the supervisor waited for a handover no server can make")
+            _ = try await pod.send(.releaseShutdown)
+            await stopping.value
+        }
+    }
 }

@@ -30,7 +30,7 @@ public protocol LocalNode: Sendable {
     func checkpoint() async throws
     func reloadConfiguration() async throws
     /// Creates the role (LOGIN) if missing, sets its password, creates the database owned by it
-    /// if missing. Identifiers quoted, the password escaped by libpq and never logged.
+    /// if missing. Identifiers quoted, the password escaped as a literal and never logged.
     func createDatabase(name: String, owner: String, password: String) async throws
 }
 
