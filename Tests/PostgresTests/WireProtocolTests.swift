@@ -135,6 +135,32 @@ struct WireProtocolTests {
         #expect(WireConnection.versionNumber("17beta1") == 170000)
     }
 
+    @Test("any bytes from the network decode to messages or an error, never a crash (10,000 seeded inputs)")
+    func decodingNeverCrashes() {
+        var random = SplitMix64(seed: 0x5EED)
+        let types = Array("RSKZTDCIENAGHW12ntsX".utf8)
+        var outcomes = (messages: 0, errors: 0)
+        for _ in 0..<10_000 {
+            var bytes: [UInt8] = []
+            // A plausible header (known type, small length) with a random body, or pure noise.
+            if random.next() % 2 == 0 {
+                let body = (0..<Int(random.next() % 24)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+                let length = UInt32(body.count + 4) &+ UInt32(random.next() % 3) &- 1
+                bytes = [types[Int(random.next() % UInt64(types.count))]]
+                bytes += withUnsafeBytes(of: length.bigEndian) { Array($0) } + body
+            } else {
+                bytes = (0..<Int(random.next() % 40)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+            }
+            var reader = ByteReader(bytes)
+            do {
+                while try BackendMessage.decode(from: &reader) != nil { outcomes.messages += 1 }
+            } catch {
+                outcomes.errors += 1
+            }
+        }
+        #expect(outcomes.messages > 1000 && outcomes.errors > 1000, "\(outcomes)")
+    }
+
     @Test("messages: partial ones wait for more bytes, bad lengths and bodies close the session")
     func decoding() throws {
         var reader = ByteReader([UInt8(ascii: "Z"), 0, 0, 0, 5])
@@ -148,5 +174,18 @@ struct WireProtocolTests {
         #expect(throws: PostgresError.self) { try BackendMessage.decode(from: &reader) }
         reader = ByteReader([UInt8(ascii: "R"), 0, 0, 0, 6, 0, 0])
         #expect(throws: PostgresError.self) { try BackendMessage.decode(from: &reader) }
+    }
+}
+
+/// A small seedable generator, so a failing input can be replayed.
+private struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

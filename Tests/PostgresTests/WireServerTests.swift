@@ -57,7 +57,9 @@ struct WireServerTests {
         }
     }
 
-    @Test("TLS: prefer and require encrypt, verify-full checks the name, require fails on a server without TLS")
+    @Test(
+        "TLS: prefer and require encrypt, verify-full checks the name, allow falls back to TLS, require fails without TLS"
+    )
     func tls() async throws {
         try await withCluster(replicas: 0) { cluster in
             let node = cluster.initialPrimary
@@ -92,6 +94,15 @@ struct WireServerTests {
             try other.write(toFile: otherRoot, atomically: false, encoding: .utf8)
             await expectConnectFailure(
                 byName.replacing(root, with: otherRoot) + " sslmode=verify-ca", containing: "certificate verify failed")
+            // A server that takes TCP sessions over TLS only: allow tries plain, then TLS.
+            _ = try await node.writeConfigurationFile(
+                named: "pg_hba.conf", contents: "local all all trust\nhostssl all all 127.0.0.1/32 trust\n")
+            let admin = try await node.connect(viaSocket: true)
+            try await admin.query("SELECT pg_reload_conf()")
+            await admin.close()
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await usesTLS(plain + " sslmode=allow") == true)
+            await expectConnectFailure(plain + " sslmode=disable", containing: "no pg_hba.conf entry")
         }
     }
 

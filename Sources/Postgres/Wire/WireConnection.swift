@@ -58,9 +58,23 @@ final class WireConnection {
         var failures: [String] = []
         for endpoint in try parameters.endpoints() {
             do {
-                let connection = try connect(
-                    to: endpoint, parameters: parameters, configuration: configuration, tls: tls, home: home,
-                    wake: wake, deadline: deadline, timeout: timeout)
+                let connection: WireConnection
+                do {
+                    connection = try connect(
+                        to: endpoint, parameters: parameters, configuration: configuration, tls: tls, home: home,
+                        wake: wake, deadline: deadline, timeout: timeout)
+                } catch PostgresError.connectionFailed(let message) where tls.mode == .allow && !endpoint.isUnixSocket {
+                    // sslmode=allow: the server refused the plain session; try again with TLS.
+                    var encrypted = tls
+                    encrypted.mode = .require
+                    do {
+                        connection = try connect(
+                            to: endpoint, parameters: parameters, configuration: configuration, tls: encrypted,
+                            home: home, wake: wake, deadline: deadline, timeout: timeout)
+                    } catch PostgresError.connectionFailed(let second) {
+                        throw PostgresError.connectionFailed(message: message + "; with SSL: " + second)
+                    }
+                }
                 if try connection.satisfies(parameters["target_session_attrs"] ?? "any", deadline: deadline) {
                     return connection
                 }
@@ -87,7 +101,7 @@ final class WireConnection {
         let connection = WireConnection(
             socket: socket, endpoint: endpoint, wake: wake, cancelGrace: configuration.cancelGrace)
         do {
-            if !endpoint.isUnixSocket && tls.mode != .disable {
+            if !endpoint.isUnixSocket && tls.mode != .disable && tls.mode != .allow {
                 try connection.negotiateTLS(tls, parameters: parameters, deadline: deadline, timeout: timeout)
             }
             let user = parameters["user"] ?? ""

@@ -60,7 +60,8 @@ final class WireTLSContext {
 /// What `sslmode` and the certificate files ask of a TCP connection.
 struct TLSRequirement {
     enum Mode: Equatable {
-        case disable, prefer, require
+        /// `allow` tries without TLS first and with TLS if that attempt fails.
+        case disable, allow, prefer, require
     }
     var mode: Mode
     var rootCertificate: String?
@@ -87,7 +88,7 @@ struct TLSRequirement {
         }
         switch sslmode {
         case "disable", "allow":
-            mode = .disable
+            mode = sslmode == "allow" ? .allow : .disable
             verifyChain = false
             verifyHostName = false
         case "prefer":
