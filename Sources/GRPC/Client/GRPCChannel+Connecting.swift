@@ -47,7 +47,7 @@ extension GRPCChannel {
             try await withCheckedThrowingContinuation { (continuation: Waiter) in
                 withState { state in
                     if Task.isCancelled {
-                        continuation.resume(throwing: CancellationError())
+                        state.released.append((continuation, CancellationError()))
                     } else {
                         state.waiters[id] = (continuation, waitForReady)
                     }
@@ -55,12 +55,15 @@ extension GRPCChannel {
             }
         } onCancel: {
             withState { state in
-                state.waiters.removeValue(forKey: id)?.waiter.resume(throwing: CancellationError())
+                if let entry = state.waiters.removeValue(forKey: id) {
+                    state.released.append((entry.waiter, CancellationError()))
+                }
             }
         }
     }
 
-    /// Executes a state machine action (under the lock; it only starts tasks and resumes waiters).
+    /// Executes a state machine action (under the lock; it only starts tasks and releases waiters,
+    /// which `withState` resumes after unlocking).
     func apply(_ action: ChannelStateMachine.Action, to state: inout State) {
         switch action {
         case .none, .becameIdle:
@@ -71,7 +74,7 @@ extension GRPCChannel {
             let waiters = state.waiters
             state.waiters.removeAll()
             for (_, entry) in waiters {
-                entry.waiter.resume()
+                state.released.append((entry.waiter, nil))
             }
         case .failWaitingCalls(let status):
             failWaiters(status, includingWaitForReady: true, in: &state)
@@ -87,7 +90,7 @@ extension GRPCChannel {
     private func failWaiters(_ status: GRPCStatus, includingWaitForReady: Bool, in state: inout State) {
         for (id, entry) in state.waiters where includingWaitForReady || !entry.waitForReady {
             state.waiters[id] = nil
-            entry.waiter.resume(throwing: status)
+            state.released.append((entry.waiter, status))
         }
     }
 

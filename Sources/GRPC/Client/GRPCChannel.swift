@@ -19,6 +19,10 @@ public final class GRPCChannel: Sendable {
         var connectionTasks: [Int: Task<Void, Never>] = [:]
         /// The backoff timer of a transient failure, cancelled by shutdown.
         var retryTask: Task<Void, Never>?
+        /// Waiters released under the lock, resumed by `withState` once it is unlocked: resuming a
+        /// task takes that task's own lock, which a thread cancelling it holds while it runs the
+        /// cancellation handler that waits for this one.
+        var released: [(waiter: Waiter, failure: (any Error)?)] = []
     }
 
     public let configuration: GRPCChannelConfiguration
@@ -73,6 +77,14 @@ public final class GRPCChannel: Sendable {
 
     /// Runs `body` under the lock, then resumes the waiters it released (outside the lock).
     func withState<Result>(_ body: (inout State) -> Result) -> Result {
-        state.withLock { body(&$0) }
+        let (result, released) = state.withLock { state in
+            let result = body(&state)
+            defer { state.released.removeAll() }
+            return (result, state.released)
+        }
+        for (waiter, failure) in released {
+            if let failure { waiter.resume(throwing: failure) } else { waiter.resume() }
+        }
+        return result
     }
 }
