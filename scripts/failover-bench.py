@@ -16,7 +16,8 @@ Scenarios (each run: cluster healthy, writer 3 s + uniform(0, retry period), the
       (on the same node: a failover would count as a failure of the scenario).
   (c) SIGTERM of the primary's sidecar and supervisor (a pod deletion); outage = fault -> first ack
       on another node; also the longest gap between acknowledged INSERTs (Patroni's switchover metric).
-Also the resident set size of each sidecar process. Figures are printed next to Patroni's and merged
+Every sidecar streams to a satellite (the grpcio one of the e2e tests) as in production, so its
+resident set size, measured too, includes the stream. Figures are printed next to Patroni's and merged
 into .bench/results.json under "failover". Usage: failover-bench.py BINARY [--runs N]
 """
 
@@ -26,6 +27,8 @@ import argparse
 import json
 import os
 import random
+import secrets
+import tempfile
 import statistics
 import sys
 import threading
@@ -40,6 +43,7 @@ sys.path.insert(0, str(REPO / "Tests" / "e2e"))
 import psycopg  # noqa: E402
 from kube_fixture import kube_testenv  # noqa: E402
 from sidecarcluster import Member, SidecarCluster, wait_for  # noqa: E402
+from sidecarsatellite import FakeSatellite  # noqa: E402
 
 # Patroni 3.0.2 on this machine (spec/patroni-baseline.md): medians (min-max), seconds.
 PATRONI = {
@@ -223,6 +227,12 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     env = kube_testenv.start()
+    token = secrets.token_hex(24)
+    token_file = Path(tempfile.mkdtemp(prefix="failover-bench.")) / "token"
+    token_file.write_text(token + "\n")
+    token_file.chmod(0o644)
+    satellite = FakeSatellite(token)
+    stream = ("--satellite-address", f"127.0.0.1:{satellite.port}", "--sidecar-stream-token-file", str(token_file))
     results: dict[str, list[float]] = {}
     rss: list[dict[str, int]] = []
     idle_cpu: list[float] = []
@@ -231,7 +241,8 @@ def main() -> int:
         for name, timings in PROFILES.items():
             lease, renew, retry, fence = timings
             print(f"(a) node loss, lease {lease} s / renew {renew} s / retry {retry} s", flush=True)
-            cluster = SidecarCluster(env, args.binary, timings=timings, log_level="notice").start(120)
+            cluster = SidecarCluster(env, args.binary, timings=timings, log_level="notice",
+                                     sidecar_args=stream).start(120)
             try:
                 for _ in range(args.runs):
                     run_failover(cluster, retry, results, f"a_{name}")
@@ -250,6 +261,7 @@ def main() -> int:
                 cluster.shutdown()
     finally:
         kube_testenv.stop(env.dir)
+        satellite.stop()
     figures = {key: summary(values) for key, values in results.items() if not key.startswith("b_failovers")}
     figures["b_failovers"] = sum(results.get("b_failovers", []))
     figures["sidecar_memory_kib"] = {

@@ -8,8 +8,10 @@ compiles with one section per function and hands gold this list (`--section-orde
 the functions that run sit side by side.
 
 How: a real cluster (three supervisors with PostgreSQL, three sidecars, the kube-apiserver, as in
-the failover benchmark) where every sidecar runs under valgrind's callgrind. It goes through start,
-election, a PostgreSQL crash on the primary, a SIGTERM handover and the status port. Callgrind
+the failover benchmark) where every sidecar runs under valgrind's callgrind and streams to a
+satellite (the grpcio one of the e2e tests), as in production. It goes through start, election, a
+status command from the satellite, a PostgreSQL crash on the primary, a SIGTERM handover and the
+status port. Callgrind
 names every function that ran; each name becomes `.text.<name>`, together with the names of
 functions gold folded into the same code (`--icf`), since only the kept section can be placed.
 Functions with assembler-local names (`.L__unnamed_N`, `.Lobjectdestroy`: small thunks, 40 KB in
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 import argparse
 import collections
-import shlex
+import secrets
 import signal
 import subprocess
 import sys
@@ -36,18 +38,21 @@ sys.path.insert(0, str(REPO / "Tests" / "e2e"))
 
 from kube_fixture import kube_testenv  # noqa: E402
 from sidecarcluster import Member, SidecarCluster  # noqa: E402
+from sidecarsatellite import FakeSatellite  # noqa: E402
 
 ORDER_FILE = REPO / "profiles" / "failover-sidecar.order"
 # Long enough that a sidecar slowed down ~50x by valgrind still renews its lease in time.
 TIMINGS = (30, 20, 3, 4)
 
 
-def exercise(cluster: SidecarCluster) -> None:
+def exercise(cluster: SidecarCluster, satellite: FakeSatellite) -> None:
     primary = cluster.wait_healthy(300)
     time.sleep(5)
     for member in cluster.members:
         member.status()
         member.metrics()
+        satellite.wait_stream(member.name, 120)
+        satellite.command(member.name, lambda command: command.status.SetInParent(), timeout=120)
     primary.kill_postgres()
     time.sleep(8)
     primary = cluster.wait_healthy(300)
@@ -70,11 +75,17 @@ def run_profiled(binary: Path, folder: Path) -> list[Path]:
         return spawn(member, argv, env, log_name)
 
     Member._spawn = profiled_spawn  # type: ignore[method-assign]
+    token = secrets.token_hex(24)
+    token_file = folder / "token"
+    token_file.write_text(token + "\n")
+    token_file.chmod(0o644)
+    satellite = FakeSatellite(token)
+    stream = ("--satellite-address", f"127.0.0.1:{satellite.port}", "--sidecar-stream-token-file", str(token_file))
     env = kube_testenv.start()
     try:
-        cluster = SidecarCluster(env, binary, timings=TIMINGS, log_level="notice").start(300)
+        cluster = SidecarCluster(env, binary, timings=TIMINGS, log_level="notice", sidecar_args=stream).start(300)
         try:
-            exercise(cluster)
+            exercise(cluster, satellite)
             # callgrind writes its profile when the process exits; SIGTERM is a clean exit.
             for member in cluster.members:
                 if member.sidecar and member.sidecar.poll() is None:
@@ -86,6 +97,7 @@ def run_profiled(binary: Path, folder: Path) -> list[Path]:
             cluster.shutdown()
     finally:
         kube_testenv.stop(env.dir)
+        satellite.stop()
         Member._spawn = spawn  # type: ignore[method-assign]
     return sorted(folder.glob("callgrind.*"))
 
