@@ -113,7 +113,8 @@ public actor Supervisor {
         state = .shuttingDown
         let deadline = ContinuousClock.now + grace
         while isPrimary, !shutdownReleased, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(50))
+            // A cancelled shutdown stops waiting (a swallowed cancellation would spin here).
+            do { try await Task.sleep(for: .milliseconds(50)) } catch { break }
         }
         await stopServer()
         watchdogTimer?.cancel()
