@@ -71,6 +71,11 @@ sidecar: deps
 	@# -lstdc++ (from the Swift runtime's link arguments) finds the archive here before the .so.
 	@archive="$$(clang -print-file-name=libstdc++.a)"; \
 		if [ -f "$$archive" ]; then ln -sf "$$archive" $(SIDECAR_SCRATCH)/static-cxx/libstdc++.a; fi
+	@# SwiftPM does not recompile when only -Xfrontend flags change, so objects built with other
+	@# flags (without -function-sections, say) are thrown away here.
+	@stamp=$(SIDECAR_SCRATCH)/flags; \
+		if [ "$$(cat $$stamp 2>/dev/null)" != "$(SIDECAR_FLAGS)" ]; then \
+			rm -rf $(SIDECAR_SCRATCH)/x86_64-unknown-linux-gnu/release; echo "$(SIDECAR_FLAGS)" > $$stamp; fi
 	@# SwiftPM does not know the link reads the order file: a newer one means link again.
 	@binary=$(SIDECAR_SCRATCH)/release/failover-sidecar; \
 		if [ profiles/failover-sidecar.order -nt "$$binary" ]; then rm -f "$$binary"; fi
