@@ -48,6 +48,7 @@ let package = Package(
         .target(name: "PosixThreads", dependencies: ["CPosixShims"], swiftSettings: strict),
         // Whitespace trimming and path helpers from the standard library alone (no Foundation).
         .target(name: "TextBasics", swiftSettings: strict),
+        .target(name: "SeededRandom", swiftSettings: strict),
         .target(name: "ChildProcesses", dependencies: ["CPosixShims", "PosixThreads"], swiftSettings: strict),
         .target(
             name: "Postgres",
@@ -155,7 +156,8 @@ let package = Package(
             name: "KubeTestSupport", dependencies: ["Kube", "Transport", "ChildProcesses", logging],
             swiftSettings: strict),
         // Deterministic simulation of a cluster of sidecars running the real decision core.
-        .target(name: "FailoverSimulation", dependencies: ["Failover", "Postgres"], swiftSettings: strict),
+        .target(
+            name: "FailoverSimulation", dependencies: ["Failover", "Postgres", "SeededRandom"], swiftSettings: strict),
 
         // MARK: Tests
         .testTarget(name: "TextBasicsTests", dependencies: ["TextBasics"], swiftSettings: strict),
@@ -164,11 +166,13 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "TransportTests", dependencies: ["Transport", "TransportTestSupport"], swiftSettings: strict),
-        .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2"], exclude: ["Resources"], swiftSettings: strict),
+        .testTarget(
+            name: "HTTP2Tests", dependencies: ["HTTP2", "SeededRandom"], exclude: ["Resources"], swiftSettings: strict),
         .testTarget(
             name: "GRPCTests",
             dependencies: [
-                "GRPC", "GRPCInterop", "GRPCInteropAPI", "HTTP2", "PGSwarmAPI", "PGSwarmRPC", "Transport", logging,
+                "GRPC", "GRPCInterop", "GRPCInteropAPI", "HTTP2", "PGSwarmAPI", "PGSwarmRPC", "SeededRandom",
+                "Transport", logging,
                 swiftProtobuf,
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ], swiftSettings: strict),
@@ -177,7 +181,9 @@ let package = Package(
         .testTarget(
             name: "PGSwarmAPITests", dependencies: ["PGSwarmAPI", "GRPCInteropAPI", swiftProtobuf],
             swiftSettings: strict),
-        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "TextBasics", "Transport"], swiftSettings: strict),
+        .testTarget(
+            name: "HTTP1Tests", dependencies: ["HTTP1", "SeededRandom", "TextBasics", "Transport"],
+            swiftSettings: strict),
         .testTarget(
             name: "CentralTests",
             dependencies: [
@@ -186,7 +192,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(
-            name: "PostgresTests", dependencies: ["Postgres", "PostgresTestSupport", "ChildProcesses"],
+            name: "PostgresTests", dependencies: ["Postgres", "PostgresTestSupport", "ChildProcesses", "SeededRandom"],
             swiftSettings: strict),
         .testTarget(
             name: "KubeTests",

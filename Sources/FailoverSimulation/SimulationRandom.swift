@@ -1,3 +1,5 @@
+import SeededRandom
+
 /// The simulation's only source of randomness: xoshiro256** (Blackman and Vigna), seeded through
 /// SplitMix64. Written here rather than borrowed so that a seed replays the same run on every
 /// Swift version (TigerBeetle's `stdx/prng.zig` rule). No floating point anywhere: chances are
@@ -6,7 +8,7 @@ public struct SimulationRandom: RandomNumberGenerator, Sendable {
     private var state: (UInt64, UInt64, UInt64, UInt64)
 
     public init(seed: UInt64) {
-        var mixer = SplitMix64(state: seed)
+        var mixer = SeededGenerator(seed: seed)
         state = (mixer.next(), mixer.next(), mixer.next(), mixer.next())
     }
 
@@ -56,16 +58,3 @@ public struct SimulationRandom: RandomNumberGenerator, Sendable {
 }
 
 private func rotateLeft(_ value: UInt64, _ count: UInt64) -> UInt64 { (value << count) | (value >> (64 - count)) }
-
-/// SplitMix64 (Steele, Lea and Flood), used only to spread a seed over xoshiro's state.
-struct SplitMix64 {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
-    }
-}

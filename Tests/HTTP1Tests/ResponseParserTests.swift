@@ -1,4 +1,5 @@
 import HTTP1
+import SeededRandom
 import Testing
 
 /// Feeds `chunks` one at a time, then the end of the stream if `closes`; collects the events.
@@ -202,7 +203,7 @@ struct ResponseParserTests {
 
     @Test("random bytes after a valid head never crash the parser", arguments: 0..<20)
     func fuzz(seed: Int) {
-        var generator = SplitMix(seed: UInt64(seed))
+        var generator = SeededGenerator(seed: UInt64(seed))
         let prefixes = [
             "", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
             "HTTP/1.1 200 OK\r\nContent-Length: 20\r\n\r\n",
@@ -244,18 +245,5 @@ struct ResponseParserTests {
         #expect(throws: HTTP1RequestEncodingError.self) {
             try HTTP1ClientRequest(method: "GE T", target: "/").encoded(host: "h")
         }
-    }
-}
-
-/// A small deterministic generator, so that the fuzz cases repeat exactly.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,3 +1,4 @@
+import SeededRandom
 import Testing
 
 @testable import Postgres
@@ -137,7 +138,7 @@ struct WireProtocolTests {
 
     @Test("any bytes from the network decode to messages or an error, never a crash (10,000 seeded inputs)")
     func decodingNeverCrashes() {
-        var random = SplitMix64(seed: 0x5EED)
+        var random = SeededGenerator(seed: 0x5EED)
         let types = Array("RSKZTDCIENAGHW12ntsX".utf8)
         var outcomes = (messages: 0, errors: 0)
         for _ in 0..<10_000 {
@@ -174,18 +175,5 @@ struct WireProtocolTests {
         #expect(throws: PostgresError.self) { try BackendMessage.decode(from: &reader) }
         reader = ByteReader([UInt8(ascii: "R"), 0, 0, 0, 6, 0, 0])
         #expect(throws: PostgresError.self) { try BackendMessage.decode(from: &reader) }
-    }
-}
-
-/// A small seedable generator, so a failing input can be replayed.
-private struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -397,8 +397,7 @@ final class WireConnection {
         try socket.write(bytes, until: deadline, timeout: timeout)
     }
 
-    /// The next message that needs handling; parameter changes and notifications are taken in
-    /// on the way.
+    /// The next message that needs handling; parameter changes and notices are taken in on the way.
     private func nextMessage(until deadline: Deadline, timeout: () -> PostgresError) throws -> BackendMessage {
         while true {
             guard let socket else { throw PostgresError.connectionClosed(message: "connection is closed") }
@@ -409,15 +408,15 @@ final class WireConnection {
             switch message {
             case .parameterStatus(let name, let value):
                 parameterStatus[name] = value
-            case .notification(let processID, let channel, let payload):
-                notifications.append(PostgresNotification(channel: channel, payload: payload, senderPID: processID))
             case .notice:
                 continue  // e.g. "table does not exist, skipping"
+            case .notification(let processID, let channel, let payload):
+                // Queued for `nextNotification`, and returned so that a caller waiting for one wakes.
+                notifications.append(PostgresNotification(channel: channel, payload: payload, senderPID: processID))
+                return message
             default:
                 return message
             }
-            // Parameter changes and notifications are returned too, for callers waiting on them.
-            if case .notification = message { return message }
         }
     }
 
